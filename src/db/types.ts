@@ -1,0 +1,199 @@
+// The typed shape of every table: Generated<> for columns the database fills, | null for nullable ones.
+import type { Generated } from 'kysely'
+
+export type Role = 'admin' | 'director' | 'deputy' | 'scheduler' | 'teacher' | 'clerk' | 'student' | 'parent'
+export const ROLES: readonly Role[] = ['admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk', 'student', 'parent']
+export type PeriodScheme = 'quarter' | 'trimester' | 'half'
+export type Channel = 'diary' | 'paper' | 'email'
+export type Consent = 'unknown' | 'given' | 'refused'
+export type StudyForm = 'regular' | 'individual' | 'home'
+
+export interface SchoolSettingsTable { key: string; value: string }
+
+export interface PersonsTable {
+  id: Generated<number>
+  last_name: string
+  first_name: string
+  middle_name: Generated<string>
+  birth_date: string | null
+  email: string | null
+  phone: string | null
+  hide_contacts: Generated<number>
+  created_at: string
+}
+
+export interface PersonRolesTable { person_id: number; role: Role }
+
+export interface UsersTable {
+  id: Generated<number>
+  person_id: number
+  login: string
+  password_hash: string
+  failed_logins: Generated<number>
+  locked_until: string | null
+  disabled_at: string | null
+  last_login_at: string | null
+  created_at: string
+  password_changed_at: string
+}
+
+export interface SessionsTable {
+  sid: string
+  user_id: number | null
+  data: string
+  expires_at: string
+  created_at: string
+}
+
+export interface InvitationsTable {
+  id: Generated<number>
+  code: string
+  person_id: number
+  purpose: 'register' | 'reset'
+  created_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  revoked_at: string | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  actor_user_id: number | null
+  action: string
+  entity: string
+  entity_id: string | null
+  before: string | null
+  after: string | null
+  ip: string | null
+}
+
+export interface AcademicYearsTable {
+  id: Generated<number>
+  name: string
+  starts_on: string
+  ends_on: string
+  status: Generated<'draft' | 'open' | 'closed'>
+  adaptation_ends_on: string | null
+}
+
+export interface GradeBandsTable {
+  id: Generated<number>
+  year_id: number
+  grade_from: number
+  grade_to: number
+  scheme: PeriodScheme
+}
+
+export interface PeriodsTable {
+  id: Generated<number>
+  year_id: number
+  scheme: PeriodScheme
+  number: number
+  starts_on: string
+  ends_on: string
+}
+
+export interface HolidaysTable {
+  id: Generated<number>
+  year_id: number
+  name: string
+  starts_on: string
+  ends_on: string
+  grade_from: Generated<number>
+  grade_to: Generated<number>
+}
+
+export interface SubjectsTable {
+  id: Generated<number>
+  name: string
+  short_name: string
+  is_pe: Generated<number>
+  sort_order: Generated<number>
+}
+
+export interface ClassesTable {
+  id: Generated<number>
+  year_id: number
+  grade: number
+  letter: string
+  class_teacher_id: number | null
+}
+
+export interface GroupsTable {
+  id: Generated<number>
+  year_id: number
+  name: string
+  kind: 'subgroup' | 'cross' | 'individual'
+  class_id: number | null
+  subject_id: number
+  grade: number
+}
+
+export interface CurriculumTable {
+  id: Generated<number>
+  class_id: number
+  subject_id: number
+  hours_per_week: number
+}
+
+export interface WorkloadTable {
+  id: Generated<number>
+  teacher_id: number
+  subject_id: number
+  class_id: number | null
+  group_id: number | null
+}
+
+export interface StudentsTable {
+  person_id: number
+  study_form: Generated<StudyForm>
+  pe_exempt_until: string | null
+  channel: Generated<Channel>
+}
+
+export interface ParentsTable {
+  person_id: number
+  consent: Generated<Consent>
+  consent_on: string | null
+}
+
+export interface ParentLinksTable { parent_id: number; student_id: number; relation: Generated<string> }
+
+export interface EnrollmentsTable {
+  id: Generated<number>
+  student_id: number
+  class_id: number
+  from_date: string
+  to_date: string | null
+  reason_in: 'initial' | 'arrival' | 'transfer' | 'promotion'
+  reason_out: 'departure' | 'transfer' | 'graduation' | 'promotion' | null
+  note: Generated<string>
+}
+
+export interface GroupMembersTable { group_id: number; student_id: number; from_date: string; to_date: string | null }
+
+export interface Database {
+  school_settings: SchoolSettingsTable
+  persons: PersonsTable
+  person_roles: PersonRolesTable
+  users: UsersTable
+  sessions: SessionsTable
+  invitations: InvitationsTable
+  audit_log: AuditLogTable
+  academic_years: AcademicYearsTable
+  grade_bands: GradeBandsTable
+  periods: PeriodsTable
+  holidays: HolidaysTable
+  subjects: SubjectsTable
+  classes: ClassesTable
+  groups: GroupsTable
+  curriculum: CurriculumTable
+  workload: WorkloadTable
+  students: StudentsTable
+  parents: ParentsTable
+  parent_links: ParentLinksTable
+  enrollments: EnrollmentsTable
+  group_members: GroupMembersTable
+}

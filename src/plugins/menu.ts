@@ -1,0 +1,28 @@
+// The menu shows only what the person may use: one table of entries with the roles that reach them.
+import { t } from '../i18n/index.js'
+import { hasAccess, type Access } from './auth.js'
+import type { CurrentUser } from '../features/auth/auth.queries.js'
+
+export interface MenuItem { href: string; label: string; current: boolean }
+
+// Later areas (journal, diary, reports …) add their entries here.
+export const MENU: { href: string; key: string; roles: Access[] }[] = [
+  { href: '/', key: 'common.menu.home', roles: ['admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk', 'student', 'parent'] },
+  { href: '/my-class', key: 'common.menu.myClass', roles: ['classTeacher'] },
+  { href: '/school', key: 'common.menu.school', roles: ['admin', 'director', 'deputy', 'scheduler', 'clerk'] },
+  { href: '/students', key: 'common.menu.students', roles: ['admin', 'director', 'deputy', 'clerk', 'classTeacher'] },
+  { href: '/staff', key: 'common.menu.staff', roles: ['admin', 'director', 'deputy', 'clerk'] },
+  { href: '/import', key: 'common.menu.import', roles: ['clerk', 'classTeacher', 'admin'] },
+  { href: '/admin/invitations', key: 'common.menu.invitations', roles: ['admin'] },
+  { href: '/audit', key: 'common.menu.audit', roles: ['admin', 'deputy', 'director'] },
+]
+
+export function menuFor(user: CurrentUser | null, url: string): MenuItem[] {
+  if (!user) return []
+  const path = url.split('?')[0]
+  return MENU.filter((m) => hasAccess(user, ...m.roles)).map((m) => ({
+    href: m.href,
+    label: t(m.key),
+    current: m.href === '/' ? path === '/' : path === m.href || path.startsWith(m.href + '/'),
+  }))
+}

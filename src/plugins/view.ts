@@ -1,0 +1,54 @@
+// Server-rendered pages: Eta templates with escaping on, and reply.page() which adds what every page needs
+// (the user, the menu, the CSRF token, the flash message, the catalogue and date helpers).
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fp from 'fastify-plugin'
+import view from '@fastify/view'
+import { Eta } from 'eta'
+import { t, plural } from '../i18n/index.js'
+import { fmtDate, fmtDateTime } from '../lib/dates.js'
+import { menuFor } from './menu.js'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    page(template: string, data?: Record<string, unknown>): FastifyReply
+    /** Redirect after a successful POST, with a message shown once on the next page. */
+    flashRedirect(url: string, text: string, kind?: 'ok' | 'error'): FastifyReply
+  }
+}
+
+export const viewsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views')
+
+export const helpers = { t, plural, fmtDate, fmtDateTime }
+
+export default fp<{ production: boolean }>(
+  async (app, opts) => {
+    const eta = new Eta({ views: viewsRoot, autoEscape: true, cache: opts.production, autoTrim: [false, 'nl'] })
+    await app.register(view, { engine: { eta }, root: viewsRoot, viewExt: 'eta', defaultContext: helpers })
+
+    app.decorateReply('page', function (template: string, data: Record<string, unknown> = {}) {
+      const req = this.request
+      const flash = req.session?.flash
+      if (flash) delete req.session.flash
+      const ctx = {
+        ...helpers,
+        user: req.user,
+        menu: menuFor(req.user, req.url),
+        csrf: this.generateCsrf(),
+        flash,
+        path: req.url.split('?')[0],
+        errors: {},
+        input: {},
+        ...data,
+      }
+      this.type('text/html; charset=utf-8')
+      return this.view(template, ctx) as unknown as typeof this
+    })
+
+    app.decorateReply('flashRedirect', function (url: string, text: string, kind: 'ok' | 'error' = 'ok') {
+      if (this.request.session && this.request.user) this.request.session.flash = { kind, text }
+      return this.redirect(url, 303)
+    })
+  },
+  { name: 'view', dependencies: ['session'] },
+)

@@ -1,0 +1,50 @@
+// Starts the server: settings, database (migrated; a demo school on first start), listen, clean shutdown.
+import { existsSync, mkdirSync } from 'node:fs'
+import { loadConfig, ensureSessionSecret, ConfigError } from './config.js'
+import { openDatabase } from './db/connection.js'
+import { migrateToLatest } from './db/migrate.js'
+import { buildApp } from './app.js'
+import { createDemoSchool, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo.js'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Ошибка настройки: ${e.message}`)
+      process.exit(2)
+    }
+    throw e
+  }
+  mkdirSync(config.dataDir, { recursive: true })
+  const fresh = !existsSync(config.dbFile)
+  const db = openDatabase(config.dbFile)
+  await migrateToLatest(db)
+  if (fresh && config.createDemo) {
+    console.log(`Создаю демонстрационную школу (${config.demoStudents} учеников)…`)
+    await createDemoSchool(db, { seed: config.demoSeed, students: config.demoStudents })
+  }
+  const secret = ensureSessionSecret(config)
+  const app = await buildApp({ config, db, secret })
+
+  const close = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void close('SIGINT'))
+  process.once('SIGTERM', () => void close('SIGTERM'))
+
+  await app.listen({ port: config.port, host: config.host })
+  if (config.createDemo) {
+    console.log('\nДемонстрационные учётные записи (пароль для всех: ' + DEMO_PASSWORD + '):')
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.login.padEnd(10)} ${a.what}`)
+  }
+  console.log(`\nЖурнал работает: http://localhost:${config.port}/\n`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
