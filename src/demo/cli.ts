@@ -1,0 +1,91 @@
+// The `demo` command: writes a new database file holding a migrated demo school.
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigError, loadConfig } from '../config.js'
+import { openDatabase } from '../db/connection.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { parseDate } from '../lib/dates.js'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, createDemoSchool } from './demo.js'
+
+export const USAGE = 'Использование: node dist/src/cli/demo.js [--seed N] [--students N] [--file ПУТЬ] [--today ГГГГ-ММ-ДД] [--force]'
+
+export interface DemoArgs { seed: number; students: number; file: string; today?: string; force: boolean; help: boolean }
+
+export class UsageError extends Error { override name = 'UsageError' }
+
+/** Parses the command line; the defaults come from the settings (DEMO_SEED, DEMO_STUDENTS, DB_FILE). */
+export function parseDemoArgs(argv: readonly string[], defaults: { seed: number; students: number; file: string }): DemoArgs {
+  const out: DemoArgs = { ...defaults, force: false, help: false }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const value = () => {
+      const v = argv[++i]
+      if (v === undefined) throw new UsageError(`после ${a} нужно значение`)
+      return v
+    }
+    const count = (min: number, max: number) => {
+      const v = value()
+      if (!/^\d+$/.test(v) || +v < min || +v > max) throw new UsageError(`${a}: нужно целое число от ${min} до ${max}, а не «${v}»`)
+      return +v
+    }
+    if (a === '--seed') out.seed = count(0, 2 ** 31 - 1)
+    else if (a === '--students') out.students = count(2, 20_000)
+    else if (a === '--file') out.file = value()
+    else if (a === '--today') {
+      const v = value()
+      if (parseDate(v) === null) throw new UsageError(`--today: нужна дата ГГГГ-ММ-ДД, а не «${v}»`)
+      out.today = parseDate(v)!
+    } else if (a === '--force') out.force = true
+    else if (a === '--help' || a === '-h') out.help = true
+    else throw new UsageError(`неизвестный параметр «${a}»`)
+  }
+  return out
+}
+
+function removeDatabase(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+}
+
+/** Runs the command; returns the exit code. */
+export async function runDemoCommand(argv: readonly string[], log: (s: string) => void = console.log, fail: (s: string) => void = console.error): Promise<number> {
+  let args: DemoArgs
+  try {
+    const config = loadConfig()
+    args = parseDemoArgs(argv, { seed: config.demoSeed, students: config.demoStudents, file: config.dbFile })
+  } catch (e) {
+    if (!(e instanceof UsageError || e instanceof ConfigError)) throw e
+    fail(`Ошибка: ${e.message}\n${USAGE}`)
+    return 2
+  }
+  if (args.help) {
+    log(USAGE)
+    return 0
+  }
+  if (existsSync(args.file)) {
+    if (!args.force) {
+      fail(`Файл ${args.file} уже существует. Чтобы заменить его демонстрационной школой, добавьте --force.`)
+      return 1
+    }
+    removeDatabase(args.file)
+  }
+  mkdirSync(path.dirname(path.resolve(args.file)), { recursive: true })
+  const started = process.hrtime.bigint()
+  const db = openDatabase(args.file)
+  try {
+    await migrateToLatest(db)
+    const summary = await createDemoSchool(db, { seed: args.seed, students: args.students, today: args.today })
+    await db.destroy()
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    const c = summary.counts
+    log(`Демонстрационная школа записана в ${args.file} за ${seconds.toFixed(1)} с (зерно ${args.seed}).`)
+    log(`Учебный год ${summary.year}: классов ${c.classes}, учителей ${c.teachers}, учеников ${c.students}, родителей ${c.parents}.`)
+    log(`\nУчётные записи (пароль для всех: ${DEMO_PASSWORD}):`)
+    for (const a of DEMO_ACCOUNTS) log(`  ${a.login.padEnd(10)} ${a.what}`)
+    return 0
+  } catch (e) {
+    // Never leave a half-made file behind that the next start would take for a real database.
+    await db.destroy().catch(() => undefined)
+    removeDatabase(args.file)
+    throw e
+  }
+}
