@@ -1,5 +1,4 @@
 // Builds the application as a plugin tree: external plugins, our plugins, features, then error pages.
-import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
@@ -12,7 +11,8 @@ import { t } from './i18n/index.js'
 import dbPlugin from './plugins/db.js'
 import sessionPlugin from './plugins/session.js'
 import authPlugin from './plugins/auth.js'
-import viewPlugin, { viewsRoot } from './plugins/view.js'
+import viewPlugin from './plugins/view.js'
+import { publicRoot } from './lib/paths.js'
 import { features } from './features/index.js'
 
 export interface AppOptions {
@@ -32,13 +32,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   })
   app.decorate('config', config)
+  // Every route, recorded as it is added: the role × route test walks this list so no route escapes it.
+  const routes: { method: string; url: string }[] = []
+  app.decorate('routeList', routes)
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url })
+  })
 
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
   await app.register(rateLimit, { global: false })
   await app.register(formbody)
   await app.register(multipart, { limits: { fileSize: config.uploadMaxMb * 1_048_576, files: 5 } })
   await app.register(staticFiles, {
-    root: path.resolve(viewsRoot, '../public'),
+    root: publicRoot,
     prefix: '/static/',
     maxAge: '1d',
   })
@@ -78,5 +84,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { config: Config }
+  interface FastifyInstance { config: Config; routeList: { method: string; url: string }[] }
 }

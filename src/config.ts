@@ -32,7 +32,7 @@ type Key = keyof typeof SETTINGS
 type ValueOf<K extends Key> = (typeof SETTINGS)[K]['kind'] extends 'int' ? number : (typeof SETTINGS)[K]['kind'] extends 'bool' ? boolean : string
 export type Config = { [K in Key]: ValueOf<K> }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error { override name = 'ConfigError' }
 
 function parseOne(key: string, s: Setting, raw: string): string | number | boolean {
   if (s.kind === 'int') {

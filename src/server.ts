@@ -7,6 +7,8 @@ import { buildApp } from './app.js'
 import { createDemoSchool, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo.js'
 
 async function main(): Promise<void> {
+  // A .env file beside package.json, when present, fills settings the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env')
   let config
   try {
     config = loadConfig()

@@ -9,13 +9,25 @@ export interface MenuItem { href: string; label: string; current: boolean }
 export const MENU: { href: string; key: string; roles: Access[] }[] = [
   { href: '/', key: 'common.menu.home', roles: ['admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk', 'student', 'parent'] },
   { href: '/my-class', key: 'common.menu.myClass', roles: ['classTeacher'] },
+  { href: '/my-class/codes', key: 'common.menu.invitations', roles: ['classTeacher'] },
+  { href: '/school/groups', key: 'common.menu.groups', roles: ['classTeacher'] },
   { href: '/school', key: 'common.menu.school', roles: ['admin', 'director', 'deputy', 'scheduler', 'clerk'] },
   { href: '/students', key: 'common.menu.students', roles: ['admin', 'director', 'deputy', 'clerk', 'classTeacher'] },
   { href: '/staff', key: 'common.menu.staff', roles: ['admin', 'director', 'deputy', 'clerk'] },
   { href: '/import', key: 'common.menu.import', roles: ['clerk', 'classTeacher', 'admin'] },
-  { href: '/admin/invitations', key: 'common.menu.invitations', roles: ['admin'] },
+  { href: '/admin/users', key: 'common.menu.users', roles: ['admin'] },
   { href: '/audit', key: 'common.menu.audit', roles: ['admin', 'deputy', 'director'] },
 ]
+
+function currentHref(path: string, user: CurrentUser): string | null {
+  let best: string | null = null
+  for (const m of MENU) {
+    if (!hasAccess(user, ...m.roles)) continue
+    const hit = m.href === '/' ? path === '/' : path === m.href || path.startsWith(m.href + '/')
+    if (hit && (!best || m.href.length > best.length)) best = m.href
+  }
+  return best
+}
 
 export function menuFor(user: CurrentUser | null, url: string): MenuItem[] {
   if (!user) return []
@@ -23,6 +35,7 @@ export function menuFor(user: CurrentUser | null, url: string): MenuItem[] {
   return MENU.filter((m) => hasAccess(user, ...m.roles)).map((m) => ({
     href: m.href,
     label: t(m.key),
-    current: m.href === '/' ? path === '/' : path === m.href || path.startsWith(m.href + '/'),
+    // The longest matching entry is the current one (/my-class/codes, not /my-class).
+    current: m.href === currentHref(path, user),
   }))
 }

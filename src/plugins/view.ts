@@ -1,13 +1,12 @@
 // Server-rendered pages: Eta templates with escaping on, and reply.page() which adds what every page needs
 // (the user, the menu, the CSRF token, the flash message, the catalogue and date helpers).
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import view from '@fastify/view'
 import { Eta } from 'eta'
 import { t, plural } from '../i18n/index.js'
 import { fmtDate, fmtDateTime } from '../lib/dates.js'
 import { menuFor } from './menu.js'
+import { viewsRoot } from '../lib/paths.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -17,7 +16,6 @@ declare module 'fastify' {
   }
 }
 
-export const viewsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views')
 
 export const helpers = { t, plural, fmtDate, fmtDateTime }
 

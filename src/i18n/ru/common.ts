@@ -74,5 +74,15 @@ export const common = {
     payloadTooLargeText: 'Файл слишком большой.',
     toHome: 'На главную',
   },
+  home: {
+    yourRoles: 'Ваши роли: {roles}.',
+    children: 'Дети',
+    you: 'Ученик',
+    classOf: 'класс {label}',
+    noClass: 'сейчас не числится ни в одном классе',
+    classTeacher: 'классный руководитель: {name}',
+    myClasses: 'Классное руководство',
+    whatNext: 'Разделы',
+  },
   pager: { prev: '← Назад', next: 'Дальше →', page: 'Страница {n}' },
 } as const

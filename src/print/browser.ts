@@ -1,0 +1,52 @@
+// One Chromium (Debian's, never a downloaded one) shared by every PDF job: launched on first use, relaunched
+// if it dies, and with a bound on concurrent jobs so that printing cannot starve page serving.
+import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+
+// Flags for a root sandbox with no network beyond loopback: no background connections, no first-run work.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-extensions',
+  '--font-render-hinting=none',
+]
+
+export class BrowserPool {
+  private browser: Promise<Browser> | null = null
+  private running = 0
+  private waiting: (() => void)[] = []
+
+  constructor(private readonly executablePath: string, private readonly maxJobs = 2, private readonly javaScript = false) {}
+
+  private launch(): Promise<Browser> {
+    const p = puppeteer.launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS })
+    p.then((b) => b.on('disconnected', () => { if (this.browser === p) this.browser = null }), () => { if (this.browser === p) this.browser = null })
+    return p
+  }
+
+  async get(): Promise<Browser> {
+    this.browser ??= this.launch()
+    return this.browser
+  }
+
+  /** Runs fn with a fresh page (JavaScript off unless the pool was made with it), at most maxJobs at once. */
+  async withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    if (this.running >= this.maxJobs) await new Promise<void>((r) => this.waiting.push(r))
+    this.running++
+    let page: Page | null = null
+    try {
+      const browser = await this.get()
+      page = await browser.newPage()
+      await page.setJavaScriptEnabled(this.javaScript)
+      return await fn(page)
+    } finally {
+      await page?.close().catch(() => undefined)
+      this.running--
+      this.waiting.shift()?.()
+    }
+  }
+
+  async close(): Promise<void> {
+    const b = this.browser
+    this.browser = null
+    if (b) await (await b).close().catch(() => undefined)
+  }
+}
