@@ -174,6 +174,164 @@ export interface EnrollmentsTable {
 
 export interface GroupMembersTable { group_id: number; student_id: number; from_date: string; to_date: string | null }
 
+export interface BellsTable { year_id: number; number: number; starts_at: string; ends_at: string }
+
+export interface TimetableSlotsTable {
+  id: Generated<number>
+  year_id: number
+  class_id: number | null
+  group_id: number | null
+  subject_id: number
+  teacher_id: number
+  weekday: number
+  lesson_number: number
+  valid_from: string
+  valid_to: string | null
+  room: Generated<string>
+}
+
+export type LessonStatus = 'scheduled' | 'cancelled' | 'moved'
+export interface LessonsTable {
+  id: Generated<number>
+  year_id: number
+  slot_id: number | null
+  class_id: number | null
+  group_id: number | null
+  subject_id: number
+  teacher_id: number
+  date: string
+  lesson_number: number
+  status: Generated<LessonStatus>
+  origin: Generated<'timetable' | 'extra' | 'transfer'>
+  moved_to_id: number | null
+  substitute_id: number | null
+  change_note: Generated<string>
+  plan_topic_id: number | null
+  topic: Generated<string>
+  homework: Generated<string>
+  distance: Generated<number>
+  distance_order: Generated<string>
+  extracurricular: Generated<number>
+  topic_entered_at: string | null
+  homework_entered_at: string | null
+  entered_by: number | null
+}
+
+export interface WorkKindsTable {
+  id: Generated<number>
+  name: string
+  short_name: string
+  weight: Generated<number>
+  deadline: Generated<string>
+  is_control: Generated<number>
+  sort_order: Generated<number>
+}
+
+export interface LessonColumnsTable { lesson_id: number; column_no: number; work_kind_id: number }
+
+export interface MarksTable {
+  lesson_id: number
+  student_id: number
+  column_no: number
+  value: string
+  entered_at: string
+  entered_by: number
+  late_approval_id: number | null
+}
+
+export type AbsenceReason = 'illness' | 'valid' | 'invalid'
+export interface AbsencesTable {
+  lesson_id: number
+  student_id: number
+  reason: AbsenceReason | null
+  entered_at: string
+  entered_by: number
+  reason_set_at: string | null
+  reason_set_by: number | null
+}
+
+export interface MarkHistoryTable {
+  id: Generated<number>
+  lesson_id: number
+  student_id: number
+  /** 0 for the absence «н», 1.. for mark columns. */
+  column_no: number
+  old_value: string | null
+  new_value: string | null
+  at: string
+  by: number
+  reason: Generated<string>
+}
+
+export interface HomeworkIndividualTable { lesson_id: number; student_id: number; text: string; entered_at: string }
+
+export interface AttachmentsTable {
+  id: Generated<number>
+  lesson_id: number
+  purpose: 'lesson' | 'homework'
+  file_name: string
+  stored_name: string
+  mime: string
+  size: number
+  sha256: string
+  uploaded_by: number
+  uploaded_at: string
+  removed_at: string | null
+}
+
+export interface PlanTopicsTable {
+  id: Generated<number>
+  year_id: number
+  subject_id: number
+  grade: number
+  number: number
+  title: string
+  hours: Generated<number>
+}
+
+export interface LateApprovalsTable {
+  id: Generated<number>
+  lesson_id: number
+  requested_by: number
+  requested_at: string
+  reason: string
+  status: Generated<'pending' | 'approved' | 'refused' | 'used'>
+  decided_by: number | null
+  decided_at: string | null
+  valid_until: string | null
+}
+
+export type FinalKind = 'period' | 'attestation' | 'year' | 'exam' | 'final'
+export interface FinalMarksTable {
+  id: Generated<number>
+  year_id: number
+  student_id: number
+  subject_id: number
+  kind: FinalKind
+  period_id: number | null
+  value: string
+  proposed: string | null
+  set_by: number
+  set_at: string
+  locked: Generated<number>
+}
+
+export interface FinalCorrectionsTable {
+  id: Generated<number>
+  final_mark_id: number
+  old_value: string
+  new_value: string
+  requested_by: number
+  requested_at: string
+  explanation: string
+  approver_role: 'deputy' | 'director'
+  status: Generated<'pending' | 'approved' | 'refused'>
+  decided_by: number | null
+  decided_at: string | null
+  order_number: Generated<string>
+  decision_note: Generated<string>
+}
+
 export interface Database {
   school_settings: SchoolSettingsTable
   persons: PersonsTable
@@ -196,4 +354,18 @@ export interface Database {
   parent_links: ParentLinksTable
   enrollments: EnrollmentsTable
   group_members: GroupMembersTable
+  bells: BellsTable
+  timetable_slots: TimetableSlotsTable
+  lessons: LessonsTable
+  work_kinds: WorkKindsTable
+  lesson_columns: LessonColumnsTable
+  marks: MarksTable
+  absences: AbsencesTable
+  mark_history: MarkHistoryTable
+  homework_individual: HomeworkIndividualTable
+  attachments: AttachmentsTable
+  plan_topics: PlanTopicsTable
+  late_approvals: LateApprovalsTable
+  final_marks: FinalMarksTable
+  final_corrections: FinalCorrectionsTable
 }

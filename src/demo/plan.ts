@@ -15,11 +15,14 @@ export interface PlanOptions { seed: number; students: number; today: string }
 export interface IdBase { person: number; user: number; year: number; subject: number; class: number; group: number }
 
 type Rows = { [T in keyof Database]: Insertable<Database[T]>[] }
+/** Tables of the journal, filled by the journal part of the demo (lessons, marks …), not by the school plan. */
+type JournalTables = 'bells' | 'timetable_slots' | 'lessons' | 'work_kinds' | 'lesson_columns' | 'marks' | 'absences'
+  | 'mark_history' | 'homework_individual' | 'attachments' | 'plan_topics' | 'late_approvals' | 'final_marks' | 'final_corrections'
 
 export type DemoLogin = 'admin' | 'director' | 'deputy' | 'scheduler' | 'clerk' | 'teacher' | 'parent' | 'student'
 
 export interface SchoolPlan {
-  rows: Omit<Rows, 'users' | 'sessions' | 'invitations' | 'audit_log'>
+  rows: Omit<Rows, 'users' | 'sessions' | 'invitations' | 'audit_log' | JournalTables>
   year: YearPlan
   /** The person behind each demo login. */
   accounts: Record<DemoLogin, number>
