@@ -7,7 +7,15 @@ import schoolRoutes from './school/school.routes.js'
 import peopleRoutes from './people/people.routes.js'
 import accountsRoutes from './accounts/accounts.routes.js'
 import auditRoutes from './audit/audit.routes.js'
+import timetableRoutes from './timetable/timetable.routes.js'
+import journalRoutes from './journal/journal.routes.js'
+import filesRoutes from './journal/files.routes.js'
+import attendanceRoutes from './attendance/attendance.routes.js'
+import planRoutes from './plan/plan.routes.js'
+import settingsRoutes from './settings/settings.routes.js'
+import finalsRoutes from './finals/finals.routes.js'
 
 export const features: FastifyPluginAsync[] = [
   healthRoutes, authRoutes, homeRoutes, schoolRoutes, peopleRoutes, accountsRoutes, auditRoutes,
+  timetableRoutes, journalRoutes, filesRoutes, attendanceRoutes, planRoutes, settingsRoutes, finalsRoutes,
 ]
