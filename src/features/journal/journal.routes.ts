@@ -1,0 +1,113 @@
+// Routes of the journal: the start page, the journal page of a class or group, the lesson form, and the
+// deputy's late-entry approvals (R-J-1,2,4..8). Parse, call, render; who may do what is decided in journal.access.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { t } from '../../i18n/index.js'
+import { fmtDate } from '../../lib/dates.js'
+import { field, keepInput, toId } from '../../lib/forms.js'
+import { YearClosedError } from '../school/school.queries.js'
+import type { Target } from './journal.access.js'
+import { parseApproval, parseLateRequest } from './journal.form.js'
+import * as svc from './journal.service.js'
+import { ForbiddenError, NotFoundError } from './journal.service.js'
+
+function idParam(req: FastifyRequest, name: string): number {
+  const id = toId((req.params as Record<string, string>)[name])
+  if (!id) throw new NotFoundError()
+  return id
+}
+
+function periodName(p: { scheme: string; number: number } | null): string {
+  return p ? t(`journal.period.${p.scheme}`, { n: p.number }) : t('journal.period.wholeYear')
+}
+
+export default async function journalRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.db
+  // Students and parents never reach a journal URL (R-ACC-3); among staff, journal.access decides per page.
+  const staff = app.requireRoles('admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk')
+  const journalUsers = app.requireRoles('teacher', 'classTeacher', 'admin', 'director', 'deputy')
+  const deputy = app.requireRoles('deputy')
+
+  app.setErrorHandler(async (error, _req, reply) => {
+    if (error instanceof ForbiddenError) return reply.code(403).page('errors/403', { title: t('common.errors.forbiddenTitle') })
+    if (error instanceof NotFoundError) {
+      return reply.code(404).page('errors/error', { title: t('common.errors.notFoundTitle'), text: t('common.errors.notFoundText') })
+    }
+    if (error instanceof YearClosedError) {
+      return reply.code(409).page('errors/error', { title: t('journal.yearClosedTitle'), text: t('journal.yearClosed', { name: error.yearName }) })
+    }
+    throw error
+  })
+
+  app.get('/journal', { preHandler: journalUsers }, async (req, reply) => {
+    const day = svc.today()
+    const home = await svc.journalHome(db, req.user!, day, toId(field(req.query, 'class')))
+    return reply.page('journal/index', { title: t('journal.title'), day, ...home })
+  })
+
+  const showPage = async (req: FastifyRequest, reply: FastifyReply, target: Target, subjectId: number | null) => {
+    const want = { history: field(req.query, 'history') === '1', allLessons: field(req.query, 'all') === '1' }
+    const m = await svc.journalPage(db, req.user!, target, subjectId, toId(field(req.query, 'period')), svc.today(), want)
+    // Links that switch one view option and keep the others.
+    const link = (o: Partial<typeof want>) => {
+      const v = { ...want, ...o }
+      const qs = [m.period ? `period=${m.period.id}` : '', v.history ? 'history=1' : '', v.allLessons ? 'all=1' : ''].filter(Boolean).join('&')
+      return `${m.pageHref}${qs ? '?' + qs : ''}`
+    }
+    return reply.page('journal/page', {
+      title: `${m.info.label} — ${m.info.subject}`, ...m, periodName, want,
+      links: { history: link({ history: !want.history }), all: link({ allLessons: !want.allLessons }) },
+      periodOptions: m.periods.map((p) => ({ value: p.id, label: `${periodName(p)} (${fmtDate(p.starts_on)} – ${fmtDate(p.ends_on)})` })),
+    })
+  }
+  app.get('/journal/class/:classId/:subjectId', { preHandler: staff }, async (req, reply) =>
+    showPage(req, reply, { classId: idParam(req, 'classId'), groupId: null }, idParam(req, 'subjectId')))
+  app.get('/journal/group/:groupId', { preHandler: staff }, async (req, reply) =>
+    showPage(req, reply, { classId: null, groupId: idParam(req, 'groupId') }, null))
+
+  const lessonPage = (reply: FastifyReply, m: Awaited<ReturnType<typeof svc.lessonFormModel>>, status = 200) =>
+    reply.code(status).page('journal/lesson', {
+      title: t('journal.form.title', { label: m.info.label, subject: m.info.subject, date: fmtDate(m.lesson.date), n: m.lesson.lesson_number }),
+      ...m,
+    })
+
+  app.get('/journal/lessons/:lessonId', { preHandler: staff }, async (req, reply) =>
+    lessonPage(reply, await svc.lessonFormModel(db, req.user!, idParam(req, 'lessonId'), svc.today())))
+
+  app.post('/journal/lessons/:lessonId', { preHandler: staff }, async (req, reply) => {
+    const id = idParam(req, 'lessonId')
+    await svc.assertCanEdit(db, req.user!, id)
+    const day = svc.today()
+    const input = keepInput(req.body)
+    if (field(req.body, 'action') === 'request') {
+      const parsed = parseLateRequest(req.body)
+      if (!parsed.ok) return lessonPage(reply, await svc.lessonFormModel(db, req.user!, id, day, { input, errors: parsed.errors }), 400)
+      const done = await svc.requestLate(db, req.user!, req.actor, id, parsed.value.reason)
+      // The form comes back with everything typed, so nothing is lost while the deputy decides.
+      delete input.late_reason
+      const notice = done === 'sent' ? t('journal.late.sent') : null
+      return lessonPage(reply, await svc.lessonFormModel(db, req.user!, id, day, { input, notice }))
+    }
+    const r = await svc.saveLesson(db, req.user!, req.actor, id, req.body, input, day)
+    if (!r.ok) return lessonPage(reply, r.model, r.status)
+    const text = !r.changed ? t('journal.form.nothingChanged') : r.lateUsed ? t('journal.form.savedLate') : t('journal.form.saved')
+    return reply.flashRedirect(`/journal/lessons/${id}`, text)
+  })
+
+  // ----- the deputy's approvals of late entries -------------------------------------------------------------
+
+  const approvalsPage = async (reply: FastifyReply, error: string | null = null) =>
+    reply.code(error ? 400 : 200).page('journal/approvals', { title: t('journal.approvals.title'), ...(await svc.approvalsPage(db)), error })
+  app.get('/journal/approvals', { preHandler: deputy }, async (_req, reply) => approvalsPage(reply))
+
+  const decideRoute = (approve: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = idParam(req, 'id')
+    const parsed = approve ? parseApproval(req.body) : { ok: true as const, value: { days: 0 } }
+    if (!parsed.ok) return approvalsPage(reply, parsed.errors.days)
+    const day = svc.today()
+    const r = await svc.decide(db, req.actor, id, { approve, days: parsed.value.days }, day)
+    if (!r.done) return reply.flashRedirect('/journal/approvals', t('journal.approvals.notPending'), 'error')
+    return reply.flashRedirect('/journal/approvals', approve ? t('journal.approvals.approved', { date: fmtDate(r.validUntil) }) : t('journal.approvals.refused'))
+  }
+  app.post('/journal/approvals/:id/approve', { preHandler: deputy }, decideRoute(true))
+  app.post('/journal/approvals/:id/refuse', { preHandler: deputy }, decideRoute(false))
+}
