@@ -1,5 +1,6 @@
 // Pure rules of final marks: the proposed mark, attestation sufficiency, the setting window, corrections (R-FIN-1..4).
 import { addDays } from '../../lib/dates.js'
+import type { FinalKind } from '../../db/types.js'
 import { markNumbers, type MarkValue } from '../journal/journal.rules.js'
 
 export interface WeightedMark { value: MarkValue; weight: number }
@@ -86,4 +87,116 @@ export function windowState(today: string, w: { from: string; to: string }): Win
  */
 export function correctionApprover(grade: number): 'deputy' | 'director' {
   return grade === 9 || grade === 11 ? 'director' : 'deputy'
+}
+
+// ---------------------------------------------------------------- the columns of the final-marks page
+
+export interface PeriodDates { id: number; number: number; starts_on: string; ends_on: string }
+export interface DateRange { from: string; to: string }
+
+/** One column of the final-marks page: a period, the intermediate attestation, the year, the exam, the final mark. */
+export interface FinalColumn<P extends PeriodDates = PeriodDates> {
+  /** As used in URLs: 'p12' for the period with id 12, else the kind. */
+  key: string
+  kind: FinalKind
+  period: P | null
+  /** When marks of this column may be set. */
+  window: DateRange
+  /** The dates a student must have belonged to the page to get a mark in this column. */
+  range: DateRange
+}
+
+/** Grades that sit state exams: their pages add the exam and the final mark [002 §7.14]. */
+export function hasExams(grade: number): boolean {
+  return grade === 9 || grade === 11
+}
+
+/**
+ * The columns of a grade's page, in order. A period's window is its own last week … 3 days after; the year,
+ * exam and final marks follow the last period's window; the intermediate attestation is held during the last
+ * period, so its marks may be set from the last period's start until its window closes (a simplification: the
+ * attestation timetable is not recorded). No periods, no columns.
+ */
+export function finalColumns<P extends PeriodDates>(periods: P[], grade: number, daysBefore = 6, daysAfter = 3): FinalColumn<P>[] {
+  if (periods.length === 0) return []
+  const sorted = [...periods].sort((a, b) => a.number - b.number)
+  const last = sorted[sorted.length - 1]
+  const lastWindow = finalWindow(last.ends_on, daysBefore, daysAfter)
+  const lastRange = { from: last.starts_on, to: last.ends_on }
+  const cols: FinalColumn<P>[] = sorted.map((p) => ({
+    key: `p${p.id}`, kind: 'period' as const, period: p, window: finalWindow(p.ends_on, daysBefore, daysAfter), range: { from: p.starts_on, to: p.ends_on },
+  }))
+  cols.push({ key: 'attestation', kind: 'attestation', period: null, window: { from: last.starts_on, to: lastWindow.to }, range: lastRange })
+  cols.push({ key: 'year', kind: 'year', period: null, window: lastWindow, range: lastRange })
+  if (hasExams(grade)) {
+    cols.push({ key: 'exam', kind: 'exam', period: null, window: lastWindow, range: lastRange })
+    cols.push({ key: 'final', kind: 'final', period: null, window: lastWindow, range: lastRange })
+  }
+  return cols
+}
+
+// ---------------------------------------------------------------- one student's period
+
+export type AbsenceReason = 'illness' | 'valid' | 'invalid' | null
+
+export interface PeriodSummary {
+  proposal: FinalValue | null
+  mean: number | null
+  marks: number
+  lessons: number
+  absences: number
+  absencesAllValid: boolean
+  /** Marks needed to attest the student. */
+  required: number
+  warnings: FinalWarning[]
+}
+
+/**
+ * What the page shows for a student's period: the proposed mark, the counts and the warnings. Absences are
+ * "all for a valid reason" only when there are some and each is illness or valid (with none, the full seven
+ * marks are due). More than half of the lessons missed proposes «н/а» [002 §7.14].
+ */
+export function summarizePeriod(s: { marks: WeightedMark[]; lessons: number; absences: AbsenceReason[]; hoursPerWeek: number; threshold: number }): PeriodSummary {
+  const absencesAllValid = s.absences.length > 0 && s.absences.every((r) => r === 'illness' || r === 'valid')
+  const marks = s.marks.reduce((n, m) => n + markNumbers(m.value).length, 0)
+  const warnings = finalWarnings({ marks, hoursPerWeek: s.hoursPerWeek, lessons: s.lessons, absences: s.absences.length, absencesAllValid })
+  const mean = weightedMean(s.marks)
+  const proposal = warnings.includes('missedOverHalf') ? 'н/а' : proposePeriodMark(s.marks, s.threshold)
+  const required = minMarksForAttestation(s.hoursPerWeek, absencesAllValid)
+  return { proposal, mean, marks, lessons: s.lessons, absences: s.absences.length, absencesAllValid, required, warnings }
+}
+
+/**
+ * The final (итоговая) mark of a graduating grade: the mean of the year and exam marks, rounded by the school's
+ * rule; without an exam in the subject, the year mark. «н/а» or a missing year mark leaves it to the teacher.
+ */
+export function proposeFinalMark(year: FinalValue | null, exam: FinalValue | null, threshold = 0.5): FinalValue | null {
+  if (year === null || year === 'н/а' || exam === 'н/а') return null
+  if (year === 'осв' || exam === null || exam === 'осв') return year
+  return String(roundMark((Number(year) + Number(exam)) / 2, threshold)) as FinalValue
+}
+
+// ---------------------------------------------------------------- setting and correcting
+
+export function isFinalValue(v: string): v is FinalValue {
+  return (FINAL_VALUES as string[]).includes(v)
+}
+
+export type SetRefusal = 'locked' | 'naRequired'
+
+/**
+ * Whether the set form may write this student's cell: a set mark is locked (only a correction changes it,
+ * resubmitting the same value is harmless); after missing more than half of the lessons only «н/а» is set,
+ * anything else needs the deputy's decision, recorded as a correction [002 §7.14].
+ */
+export function setRefusal(current: string | null, wanted: FinalValue | null, warnings: FinalWarning[]): SetRefusal | null {
+  if (wanted === null) return null
+  if (current !== null) return current === wanted ? null : 'locked'
+  if (warnings.includes('missedOverHalf') && wanted !== 'н/а') return 'naRequired'
+  return null
+}
+
+/** Who may decide a correction: exactly the role it was addressed to (the director does not stand in for the deputy). */
+export function mayDecide(roles: readonly string[], approverRole: 'deputy' | 'director'): boolean {
+  return roles.includes(approverRole)
 }
