@@ -17,6 +17,7 @@ import { UsageError, parseDemoArgs, runDemoCommand } from '../src/demo/cli.js'
 import { buildTestApp, loginAs } from './helper.js'
 
 const TODAY = '2026-11-22'
+t.setTimeout(300_000) // whole schools with their journals are generated several times
 
 async function freshDb(): Promise<DB> {
   const db = openDatabase(':memory:')

@@ -67,3 +67,12 @@ export function academicYear(today: string): YearPlan {
     ],
   }
 }
+
+/**
+ * A timestamp at a school wall-clock time: the date and minutes after local midnight, in the server's time
+ * zone — the one the app shows times in and checks deadlines against.
+ */
+export function stamp(date: string, minutes: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(y, m - 1, d, 0, minutes).toISOString()
+}

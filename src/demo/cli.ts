@@ -6,10 +6,12 @@ import { openDatabase } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { parseDate } from '../lib/dates.js'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, createDemoSchool } from './demo.js'
+import { JOURNAL_MODES, type JournalMode } from './journal.js'
 
-export const USAGE = 'Использование: node dist/src/cli/demo.js [--seed N] [--students N] [--file ПУТЬ] [--today ГГГГ-ММ-ДД] [--force]'
+export const USAGE = 'Использование: node dist/src/cli/demo.js [--seed N] [--students N] [--file ПУТЬ] [--today ГГГГ-ММ-ДД]'
+  + ' [--journal none|toToday|fullYear] [--force]'
 
-export interface DemoArgs { seed: number; students: number; file: string; today?: string; force: boolean; help: boolean }
+export interface DemoArgs { seed: number; students: number; file: string; today?: string; journal?: JournalMode; force: boolean; help: boolean }
 
 export class UsageError extends Error { override name = 'UsageError' }
 
@@ -35,6 +37,11 @@ export function parseDemoArgs(argv: readonly string[], defaults: { seed: number;
       const v = value()
       if (parseDate(v) === null) throw new UsageError(`--today: нужна дата ГГГГ-ММ-ДД, а не «${v}»`)
       out.today = parseDate(v)!
+    } else if (a === '--journal') {
+      const v = value()
+      const mode = JOURNAL_MODES.find((m) => m === v)
+      if (!mode) throw new UsageError(`--journal: нужно одно из ${JOURNAL_MODES.join(', ')}, а не «${v}»`)
+      out.journal = mode
     } else if (a === '--force') out.force = true
     else if (a === '--help' || a === '-h') out.help = true
     else throw new UsageError(`неизвестный параметр «${a}»`)
@@ -73,12 +80,15 @@ export async function runDemoCommand(argv: readonly string[], log: (s: string) =
   const db = openDatabase(args.file)
   try {
     await migrateToLatest(db)
-    const summary = await createDemoSchool(db, { seed: args.seed, students: args.students, today: args.today })
+    const summary = await createDemoSchool(db, { seed: args.seed, students: args.students, today: args.today, journal: args.journal })
     await db.destroy()
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     const c = summary.counts
     log(`Демонстрационная школа записана в ${args.file} за ${seconds.toFixed(1)} с (зерно ${args.seed}).`)
     log(`Учебный год ${summary.year}: классов ${c.classes}, учителей ${c.teachers}, учеников ${c.students}, родителей ${c.parents}.`)
+    if (c.lessons) {
+      log(`Журнал: уроков ${c.lessons}, тем КТП ${c.plan_topics}, отметок ${c.marks}, пропусков ${c.absences}, итоговых отметок ${c.final_marks}.`)
+    }
     log(`\nУчётные записи (пароль для всех: ${DEMO_PASSWORD}):`)
     for (const a of DEMO_ACCOUNTS) log(`  ${a.login.padEnd(10)} ${a.what}`)
     return 0

@@ -5,6 +5,7 @@ import { hashPassword } from '../features/auth/auth.service.js'
 import { SYSTEM, audit } from '../lib/audit.js'
 import { localDate, parseDate } from '../lib/dates.js'
 import { insertMany } from './insert.js'
+import { JOURNAL_MODES, writeJournal, type JournalMode } from './journal.js'
 import { planSchool, type DemoLogin, type IdBase } from './plan.js'
 
 export const DEMO_PASSWORD = 'journal-demo'
@@ -25,6 +26,11 @@ export interface DemoOptions {
   students: number
   /** The day the school's current academic year is chosen around (YYYY-MM-DD); the real today by default. */
   today?: string
+  /**
+   * The journal: 'toToday' (default) fills lessons up to today and leaves the future empty; 'fullYear' fills
+   * every lesson of the year as if it were over (scale data for the benchmark); 'none' writes no journal at all.
+   */
+  journal?: JournalMode
 }
 
 export interface DemoSummary { year: string; counts: Record<string, number> }
@@ -44,6 +50,8 @@ export async function createDemoSchool(db: DB, opts: DemoOptions): Promise<DemoS
   const today = opts.today ?? localDate(new Date())
   if (parseDate(today) !== today) throw new RangeError(`today must be YYYY-MM-DD, got ${today}`)
   if (!Number.isInteger(opts.students) || opts.students < 2) throw new RangeError('a demo school needs at least 2 students')
+  const journal = opts.journal ?? 'toToday'
+  if (!JOURNAL_MODES.includes(journal)) throw new RangeError(`journal must be one of ${JOURNAL_MODES.join(', ')}, got ${journal}`)
 
   // Hashing is deliberately slow: once, outside the transaction (all demo accounts share the password).
   const hash = await hashPassword(DEMO_PASSWORD)
@@ -80,10 +88,11 @@ export async function createDemoSchool(db: DB, opts: DemoOptions): Promise<DemoS
     await insertMany(trx, 'parent_links', r.parent_links)
     await insertMany(trx, 'enrollments', r.enrollments)
     await insertMany(trx, 'group_members', r.group_members)
+    const counts = { ...plan.counts, ...await writeJournal(trx, plan, { seed: opts.seed, today, mode: journal }) }
     await audit(trx, SYSTEM, {
       action: 'demo.create', entity: 'school', entityId: null,
-      after: { seed: opts.seed, students: opts.students, year: plan.year.name, accounts: DEMO_ACCOUNTS.length, ...plan.counts },
+      after: { seed: opts.seed, students: opts.students, year: plan.year.name, journal, accounts: DEMO_ACCOUNTS.length, ...counts },
     })
-    return { year: plan.year.name, counts: plan.counts }
+    return { year: plan.year.name, counts }
   })
 }

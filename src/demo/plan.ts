@@ -15,7 +15,7 @@ export interface PlanOptions { seed: number; students: number; today: string }
 export interface IdBase { person: number; user: number; year: number; subject: number; class: number; group: number }
 
 type Rows = { [T in keyof Database]: Insertable<Database[T]>[] }
-/** Tables of the journal, filled by the journal part of the demo (lessons, marks …), not by the school plan. */
+/** Tables of the journal, filled by journal.ts after the school's rows are in (lessons, marks …), not by the school plan. */
 type JournalTables = 'bells' | 'timetable_slots' | 'lessons' | 'work_kinds' | 'lesson_columns' | 'marks' | 'absences'
   | 'mark_history' | 'homework_individual' | 'attachments' | 'plan_topics' | 'late_approvals' | 'final_marks' | 'final_corrections'
 
@@ -40,8 +40,8 @@ const CITIES = ['Тверь', 'Калуга', 'Владимир', 'Яросла�
 const STREETS = ['ул. Школьная', 'ул. Садовая', 'ул. Гагарина', 'ул. Мира', 'ул. Победы', 'ул. Советская', 'пр-т Ленина']
 
 interface ClassInfo { id: number; grade: number; letter: string; name: string; size: number; teacherId: number | null; roster: number[] }
-/** One line of teaching: a subject in a class, or in one subgroup of it. */
-interface Unit { classId: number; grade: number; groupId: number | null; subject: string; hours: number }
+/** One line of teaching: a subject in a class, or in one subgroup (half 1 or 2) of it. */
+interface Unit { classId: number; grade: number; groupId: number | null; half: 0 | 1 | 2; subject: string; hours: number }
 
 export function classesPerGrade(students: number): number {
   return Math.min(LETTERS.length, Math.max(2, Math.round(students / 11 / CLASS_SIZE)))
@@ -119,14 +119,14 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
       const sid = subjectId.get(subject)!
       rows.curriculum.push({ class_id: c.id, subject_id: sid, hours_per_week: hours })
       if (!splitIntoSubgroups(subject, c.grade)) {
-        units.push({ classId: c.id, grade: c.grade, groupId: null, subject, hours })
+        units.push({ classId: c.id, grade: c.grade, groupId: null, half: 0, subject, hours })
         continue
       }
-      for (const half of [1, 2]) {
+      for (const half of [1, 2] as const) {
         const id = groupSeq++
         rows.groups.push({ id, year_id: yearId, name: `${c.name} ${shortOf.get(subject)} (${half} гр.)`, kind: 'subgroup', class_id: c.id, subject_id: sid, grade: c.grade })
         halves[half - 1].push(id)
-        units.push({ classId: c.id, grade: c.grade, groupId: id, subject, hours })
+        units.push({ classId: c.id, grade: c.grade, groupId: id, half, subject, hours })
       }
     }
     if (halves[0].length) groupsOfClass.set(c.id, halves)
@@ -180,7 +180,10 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
   for (const sp of SPECIALTIES) teachersBySpecialty.set(sp.key, staffSpecialty(sp))
 
   function staffSpecialty(sp: Specialty): number[] {
+    // Subgroups run as all first halves, then all second halves: the two halves of a class then fall to two
+    // teachers, who teach them at the same time in the timetable.
     const mine = units.filter((u) => sp.subjects.includes(u.subject) && (u.grade > 4 || PRIMARY_SPECIALIST_SUBJECTS.has(u.subject)))
+      .sort((a, b) => (a.half === 2 ? 1 : 0) - (b.half === 2 ? 1 : 0))
     // A bundle is what one teacher takes as a whole: all of a class's lessons of the specialty, or one subgroup.
     const bundles: Unit[][] = []
     for (const u of mine) {
@@ -193,7 +196,7 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
     if (total === 0) return []
     const largest = Math.max(...bundles.map(hours))
     // Cutting the run at the bundles' midpoints keeps every share within one bundle of the average.
-    let n = Math.max(1, Math.round(total / TARGET_LOAD))
+    let n = Math.max(mine.some((u) => u.half) ? 2 : 1, Math.round(total / TARGET_LOAD))
     while (total / n + largest > HOUR_CAP) n++
     const share = total / n
     const teachers: number[] = []
