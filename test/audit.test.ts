@@ -65,6 +65,12 @@ t.test('every action the code writes has a Russian label; values read as «key: 
   }
   t.ok(actions.size > 30, `${actions.size} actions found`)
   for (const a of actions) t.not(actionLabel(a), a, `${a} has a label`)
+  const { entityLabel } = await import('../src/features/audit/audit.routes.js')
+  const entities = new Set<string>()
+  for (const f of walk(path.join(projectRoot, 'src'))) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/entity: '([a-z_]+)'/g)) entities.add(m[1])
+  }
+  for (const e of entities) t.not(entityLabel(e), e, `entity ${e} has a label`)
   t.same(describeValue('{"login":"anna","locked_until":null}'), ['login: anna', 'locked_until: —'])
   t.same(describeValue(null), [])
   t.same(describeValue('not json'), ['not json'])
