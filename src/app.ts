@@ -12,8 +12,12 @@ import dbPlugin from './plugins/db.js'
 import sessionPlugin from './plugins/session.js'
 import authPlugin from './plugins/auth.js'
 import viewPlugin from './plugins/view.js'
+import pdfPlugin from './plugins/pdf.js'
 import { publicRoot } from './lib/paths.js'
 import { features } from './features/index.js'
+
+/** A registered route; family marks the routes meant for students and parents too. */
+export interface RouteInfo { method: string; url: string; family: boolean }
 
 export interface AppOptions {
   config: Config
@@ -33,10 +37,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   app.decorate('config', config)
   // Every route, recorded as it is added: the role × route test walks this list so no route escapes it.
-  const routes: { method: string; url: string }[] = []
+  const routes: RouteInfo[] = []
   app.decorate('routeList', routes)
   app.addHook('onRoute', (r) => {
-    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url })
+    const family = (r.config as { family?: boolean } | undefined)?.family === true
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url, family })
   })
 
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] })
@@ -53,6 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionPlugin, { config, secret: opts.secret })
   await app.register(authPlugin, { config })
   await app.register(viewPlugin, { production: process.env.NODE_ENV !== 'development' })
+  await app.register(pdfPlugin, { chromiumPath: config.chromiumPath })
 
   app.setErrorHandler(async (error, req, reply) => {
     const e = error as { statusCode?: number; code?: string }
@@ -75,7 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setNotFoundHandler(
     // Rate-limited so that scanning for URLs is slow.
-    { preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute' }) },
+    // Its own counter per address: mistyped URLs must not use up the login attempts.
+    { preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute', keyGenerator: (req) => `notfound:${req.ip}` }) },
     async (_req, reply) => reply.code(404).page('errors/error', { title: t('common.errors.notFoundTitle'), text: t('common.errors.notFoundText') }),
   )
   // Features last, so that they inherit the error and not-found handlers above.
@@ -84,5 +91,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { config: Config; routeList: { method: string; url: string }[] }
+  interface FastifyInstance { config: Config; routeList: RouteInfo[] }
+  interface FastifyContextConfig {
+    /** A route students and parents may reach (their own account, diary, messages); it must scope by family itself. */
+    family?: boolean
+  }
 }

@@ -332,6 +332,114 @@ export interface FinalCorrectionsTable {
   decision_note: Generated<string>
 }
 
+export interface AcknowledgementsTable { student_id: number; person_id: number; week: string; at: string }
+
+export interface ThreadsTable {
+  id: Generated<number>
+  subject: string
+  created_by: number
+  created_at: string
+  last_message_at: string
+  about_student_id: number | null
+}
+
+export interface ThreadParticipantsTable { thread_id: number; person_id: number; last_read_at: string | null }
+
+export interface MessagesTable { id: Generated<number>; thread_id: number; sender_id: number; body: string; created_at: string }
+
+export interface AnnouncementsTable {
+  id: Generated<number>
+  author_id: number
+  scope: 'school' | 'grade' | 'class'
+  grade: number | null
+  class_id: number | null
+  title: string
+  body: string
+  created_at: string
+  visible_until: string | null
+  withdrawn_at: string | null
+}
+
+export interface DigestSubscriptionsTable {
+  id: Generated<number>
+  parent_id: number
+  student_id: number
+  email: string
+  token: string
+  created_at: string
+  unsubscribed_at: string | null
+  last_sent_week: string | null
+}
+
+export interface MailLogTable {
+  id: Generated<number>
+  kind: string
+  to_address: string
+  subject: string
+  body_text: string
+  body_html: string | null
+  ref: string | null
+  status: Generated<'pending' | 'sent' | 'outbox' | 'failed'>
+  attempts: Generated<number>
+  last_error: string | null
+  created_at: string
+  next_attempt_at: string | null
+  sent_at: string | null
+  outbox_file: string | null
+}
+
+export type DocumentKind = 'weekly_report' | 'summary_sheet' | 'year_journal' | 'breach_act' | 'report' | 'archive_manifest' | 'slips'
+export interface DocumentsTable {
+  id: Generated<number>
+  number: string
+  code: string
+  kind: DocumentKind
+  title: string
+  subject_key: string
+  year_id: number | null
+  issued_by: number | null
+  issued_at: string
+  pages: number | null
+  sha256: string | null
+  stored_name: string | null
+  signed: Generated<number>
+  superseded_by: number | null
+}
+
+export type PromotionDecision = 'promoted' | 'conditional' | 'retained' | 'graduated'
+export interface PromotionDecisionsTable {
+  year_id: number
+  student_id: number
+  decision: PromotionDecision
+  council_date: string
+  protocol_number: string
+  set_by: number
+  set_at: string
+}
+
+export interface YearArchivesTable {
+  year_id: number
+  closed_by: number
+  closed_at: string
+  folder: string
+  manifest_sha256: string
+  verified_at: string | null
+  electronic_keep_until: string
+  paper_keep_until: string
+}
+
+export interface BackupsTable {
+  id: Generated<number>
+  destination: string
+  file: string | null
+  started_at: string
+  finished_at: string | null
+  bytes: number | null
+  sha256: string | null
+  status: 'running' | 'ok' | 'failed'
+  error: string | null
+}
+
 export interface Database {
   school_settings: SchoolSettingsTable
   persons: PersonsTable
@@ -368,4 +476,15 @@ export interface Database {
   late_approvals: LateApprovalsTable
   final_marks: FinalMarksTable
   final_corrections: FinalCorrectionsTable
+  acknowledgements: AcknowledgementsTable
+  threads: ThreadsTable
+  thread_participants: ThreadParticipantsTable
+  messages: MessagesTable
+  announcements: AnnouncementsTable
+  digest_subscriptions: DigestSubscriptionsTable
+  mail_log: MailLogTable
+  documents: DocumentsTable
+  promotion_decisions: PromotionDecisionsTable
+  year_archives: YearArchivesTable
+  backups: BackupsTable
 }

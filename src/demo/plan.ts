@@ -18,6 +18,8 @@ type Rows = { [T in keyof Database]: Insertable<Database[T]>[] }
 /** Tables of the journal, filled by journal.ts after the school's rows are in (lessons, marks …), not by the school plan. */
 type JournalTables = 'bells' | 'timetable_slots' | 'lessons' | 'work_kinds' | 'lesson_columns' | 'marks' | 'absences'
   | 'mark_history' | 'homework_individual' | 'attachments' | 'plan_topics' | 'late_approvals' | 'final_marks' | 'final_corrections'
+  | 'acknowledgements' | 'threads' | 'thread_participants' | 'messages' | 'announcements' | 'digest_subscriptions' | 'mail_log'
+  | 'documents' | 'promotion_decisions' | 'year_archives' | 'backups'
 
 export type DemoLogin = 'admin' | 'director' | 'deputy' | 'scheduler' | 'clerk' | 'teacher' | 'parent' | 'student'
 

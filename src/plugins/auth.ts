@@ -7,11 +7,14 @@ import type { Role } from '../db/types.js'
 import type { Actor } from '../lib/audit.js'
 import { t } from '../i18n/index.js'
 import { loadCurrentUser, type CurrentUser } from '../features/auth/auth.queries.js'
+import { unreadCount } from '../features/messages/messages.queries.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: CurrentUser | null
     actor: Actor
+    /** Unread messages of the user, for the menu badge; counted for page views (GET) only. */
+    unread: number
   }
   interface FastifyInstance {
     /** Logged-in users holding at least one of the roles ('classTeacher' means: class teacher of some class). */
@@ -47,6 +50,7 @@ export default fp<{ config: Config }>(
     const idleMs = config.idleTimeoutMinutes * 60_000
     app.decorateRequest('user', null)
     app.decorateRequest('actor', null as unknown as Actor)
+    app.decorateRequest('unread', 0)
 
     app.addHook('onRequest', async (req) => {
       req.actor = { userId: null, personId: null, ip: req.ip }
@@ -69,6 +73,7 @@ export default fp<{ config: Config }>(
       if (now - last > TOUCH_MS) req.session.lastSeen = now
       req.user = user
       req.actor = { userId: user.userId, personId: user.personId, ip: req.ip }
+      if (req.method === 'GET') req.unread = await unreadCount(app.db, user.personId)
     })
 
     const requireUser: preHandlerHookHandler = async function (req, reply) {

@@ -3,12 +3,14 @@ import { t } from '../i18n/index.js'
 import { hasAccess, type Access } from './auth.js'
 import type { CurrentUser } from '../features/auth/auth.queries.js'
 
-export interface MenuItem { href: string; label: string; current: boolean }
+export interface MenuItem { href: string; label: string; current: boolean; badge?: number }
 
 // Later areas add their entries here. A class teacher's tools (codes, absences, groups, import) are
 // reached from «Мой класс», so that the menu stays one line on an office PC's screen.
 export const MENU: { href: string; key: string; roles: Access[] }[] = [
   { href: '/', key: 'common.menu.home', roles: ['admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk', 'student', 'parent'] },
+  { href: '/diary', key: 'common.menu.diary', roles: ['student', 'parent'] },
+  { href: '/messages', key: 'common.menu.messages', roles: ['admin', 'director', 'deputy', 'scheduler', 'teacher', 'clerk', 'student', 'parent'] },
   { href: '/journal', key: 'common.menu.journal', roles: ['teacher', 'classTeacher', 'admin', 'director', 'deputy'] },
   { href: '/timetable', key: 'common.menu.timetable', roles: ['scheduler', 'teacher', 'admin', 'director', 'deputy'] },
   { href: '/finals', key: 'common.menu.finals', roles: ['teacher', 'classTeacher', 'admin', 'director', 'deputy'] },
@@ -21,6 +23,7 @@ export const MENU: { href: string; key: string; roles: Access[] }[] = [
   { href: '/staff', key: 'common.menu.staff', roles: ['admin', 'director', 'deputy', 'clerk'] },
   { href: '/import', key: 'common.menu.import', roles: ['clerk', 'admin'] },
   { href: '/admin/users', key: 'common.menu.users', roles: ['admin'] },
+  { href: '/documents', key: 'common.menu.documents', roles: ['admin', 'deputy', 'director'] },
   { href: '/audit', key: 'common.menu.audit', roles: ['admin', 'deputy', 'director'] },
 ]
 
@@ -34,7 +37,7 @@ function currentHref(path: string, user: CurrentUser): string | null {
   return best
 }
 
-export function menuFor(user: CurrentUser | null, url: string): MenuItem[] {
+export function menuFor(user: CurrentUser | null, url: string, unread = 0): MenuItem[] {
   if (!user) return []
   const path = url.split('?')[0]
   return MENU.filter((m) => hasAccess(user, ...m.roles)).map((m) => ({
@@ -42,5 +45,6 @@ export function menuFor(user: CurrentUser | null, url: string): MenuItem[] {
     label: t(m.key),
     // The longest matching entry is the current one (/my-class/codes, not /my-class).
     current: m.href === currentHref(path, user),
+    badge: m.href === '/messages' && unread > 0 ? unread : undefined,
   }))
 }

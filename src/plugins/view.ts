@@ -31,7 +31,7 @@ export default fp<{ production: boolean }>(
       const ctx = {
         ...helpers,
         user: req.user,
-        menu: menuFor(req.user, req.url),
+        menu: menuFor(req.user, req.url, req.unread),
         csrf: this.generateCsrf(),
         flash,
         path: req.url.split('?')[0],

@@ -36,7 +36,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.page('auth/login', { title: t('auth.login.title'), notice: notice ? t(`auth.login.${notice}`) : null, next: safeNext(q.next) })
   })
 
-  app.post('/login', { onRequest: app.rateLimit({ max: cfg.loginRateLimit, timeWindow: '1 minute' }) }, async (req, reply) => {
+  app.post('/login', { onRequest: app.rateLimit({ max: cfg.loginRateLimit, timeWindow: '1 minute', keyGenerator: (req) => `login:${req.ip}` }) }, async (req, reply) => {
     const login = field(req.body, 'login').toLowerCase()
     const password = field(req.body, 'password')
     const next = safeNext(field(req.body, 'next'))
@@ -59,7 +59,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/login?m=loggedOut', 303)
   })
 
-  app.post('/logout-all', { preHandler: app.requireUser }, async (req, reply) => {
+  app.post('/logout-all', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
     await logoutEverywhere(app.db, { ...req.actor, userId: req.user!.userId })
     await req.session.destroy().catch(() => undefined)
     return reply.redirect('/login?m=loggedOutEverywhere', 303)
@@ -76,7 +76,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.page('auth/register', { title: t('auth.register.title'), invitation: inv, input: { code } })
   })
 
-  app.post('/register', { onRequest: app.rateLimit({ max: cfg.loginRateLimit, timeWindow: '1 minute' }) }, async (req, reply) => {
+  app.post('/register', { onRequest: app.rateLimit({ max: cfg.loginRateLimit, timeWindow: '1 minute', keyGenerator: (req) => `register:${req.ip}` }) }, async (req, reply) => {
     const code = field(req.body, 'code')
     const login = field(req.body, 'login').toLowerCase()
     const password = field(req.body, 'password')
@@ -103,7 +103,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     }
   })
 
-  app.get('/account', { preHandler: app.requireUser }, async (req, reply) => {
+  app.get('/account', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
     const person = await app.db.selectFrom('persons').select('hide_contacts').where('id', '=', req.user!.personId).executeTakeFirstOrThrow()
     return reply.page('auth/account', {
       title: t('auth.account.title'),
@@ -112,15 +112,15 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     })
   })
 
-  app.post('/account/contacts', { preHandler: app.requireUser }, async (req, reply) => {
+  app.post('/account/contacts', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
     await setHideContacts(app.db, { ...req.actor, personId: req.user!.personId }, checkbox(req.body, 'hide_contacts'))
     return reply.flashRedirect('/account', t('auth.account.contactsSaved'))
   })
 
-  app.get('/account/password', { preHandler: app.requireUser }, async (_req, reply) =>
+  app.get('/account/password', { preHandler: app.requireUser, config: { family: true } }, async (_req, reply) =>
     reply.page('auth/password', { title: t('auth.password.title') }))
 
-  app.post('/account/password', { preHandler: app.requireUser }, async (req, reply) => {
+  app.post('/account/password', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
     const current = field(req.body, 'current')
     const next = field(req.body, 'next')
     const next2 = field(req.body, 'next2')

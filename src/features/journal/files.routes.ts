@@ -102,7 +102,7 @@ export default async function filesRoutes(app: FastifyInstance): Promise<void> {
 
   // Staff by their access to the lesson; students and parents only through canFamilyDownload(). A file out of
   // reach answers 404 like a missing one, so that ids cannot be probed.
-  app.get('/journal/files/:id', { preHandler: app.requireUser }, async (req, reply) => {
+  app.get('/journal/files/:id', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
     const user = req.user!
     const id = toId((req.params as { id?: string }).id)
     const att = id ? await attachmentById(db, id) : undefined
