@@ -5,6 +5,8 @@ import { openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
 import { buildApp } from './app.js'
 import { createDemoSchool, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo.js'
+import { startMailScheduler } from './features/digest/digest.job.js'
+import { ensureDemoCertificate } from './features/integrity/integrity.service.js'
 
 async function main(): Promise<void> {
   // A .env file beside package.json, when present, fills settings the environment does not set.
@@ -26,12 +28,17 @@ async function main(): Promise<void> {
   if (fresh && config.createDemo) {
     console.log(`Создаю демонстрационную школу (${config.demoStudents} учеников)…`)
     await createDemoSchool(db, { seed: config.demoSeed, students: config.demoStudents })
+    // A self-signed certificate so that the demo's archived PDFs are signed; a school loads its own.
+    await ensureDemoCertificate(db, config)
   }
   const secret = ensureSessionSecret(config)
   const app = await buildApp({ config, db, secret })
+  // Background jobs live in the server process only (tests never start them): the weekly digest and mail retries.
+  const stopMail = startMailScheduler(app)
 
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
+    await stopMail()
     await app.close()
     process.exit(0)
   }

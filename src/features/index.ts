@@ -14,8 +14,13 @@ import attendanceRoutes from './attendance/attendance.routes.js'
 import planRoutes from './plan/plan.routes.js'
 import settingsRoutes from './settings/settings.routes.js'
 import finalsRoutes from './finals/finals.routes.js'
+import diaryRoutes from './diary/diary.routes.js'
+import messagesRoutes from './messages/messages.routes.js'
+import digestRoutes from './digest/digest.routes.js'
+import integrityRoutes from './integrity/integrity.routes.js'
 
 export const features: FastifyPluginAsync[] = [
   healthRoutes, authRoutes, homeRoutes, schoolRoutes, peopleRoutes, accountsRoutes, auditRoutes,
   timetableRoutes, journalRoutes, filesRoutes, attendanceRoutes, planRoutes, settingsRoutes, finalsRoutes,
+  diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes,
 ]

@@ -28,6 +28,7 @@ export const common = {
   badChoice: 'Выберите значение из списка.',
   loggedInAs: 'Вы вошли как {name}',
   logout: 'Выйти',
+  unread: 'непрочитанные сообщения',
   account: 'Учётная запись',
   menu: {
     home: 'Главная',
@@ -47,6 +48,12 @@ export const common = {
     import: 'Импорт списков',
     settings: 'Настройки',
     journal: 'Журнал',
+    diary: 'Дневник',
+    messages: 'Сообщения',
+    announcements: 'Объявления',
+    mail: 'Почта',
+    documents: 'Документы',
+    signing: 'Подпись документов',
     timetable: 'Расписание',
     finals: 'Итоговые',
     plan: 'КТП',
@@ -91,6 +98,17 @@ export const common = {
     classTeacher: 'классный руководитель: {name}',
     myClasses: 'Классное руководство',
     whatNext: 'Разделы',
+    digest: 'Получать дневник раз в неделю по электронной почте',
+    failedMail: 'Не удалось отправить писем: {n}. Проверьте настройки почты.',
+  },
+  myClass: {
+    diaries: 'Дневники учеников',
+    acknowledgements: 'Ознакомление родителей',
+  },
+  printed: {
+    sheet: 'лист {n} из {m}',
+    documentNo: 'Документ № {number}',
+    verify: 'Проверка подлинности: {url}, код {code}',
   },
   pager: { prev: '← Назад', next: 'Дальше →', page: 'Страница {n}' },
 } as const

@@ -12,5 +12,9 @@ import { attendance } from './attendance.js'
 import { plan } from './plan.js'
 import { settings } from './settings.js'
 import { finals } from './finals.js'
+import { diary } from './diary.js'
+import { messages } from './messages.js'
+import { digest } from './digest.js'
+import { integrity } from './integrity.js'
 
-export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals }
+export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity }
