@@ -25,6 +25,10 @@ export const SETTINGS = {
   demoSeed: { env: 'DEMO_SEED', kind: 'int', default: '1', min: 0, max: 2147483647, doc: 'seed of the demo school generator' },
   demoStudents: { env: 'DEMO_STUDENTS', kind: 'int', default: '300', min: 10, max: 20000, doc: 'students in a generated demo school' },
   createDemo: { env: 'CREATE_DEMO', kind: 'bool', default: 'true', doc: 'create the demo school when there is no database yet' },
+  backupDirs: { env: 'BACKUP_DIRS', kind: 'string', default: '', doc: 'backup folders, comma-separated (two media, two rooms); empty means DATA_DIR/backups and DATA_DIR/backups-2' },
+  backupHours: { env: 'BACKUP_HOURS', kind: 'int', default: '12', min: 0, max: 168, doc: 'hours between automatic backups; 0 switches them off' },
+  backupKeep: { env: 'BACKUP_KEEP', kind: 'int', default: '14', min: 1, max: 1000, doc: 'good backups kept per folder' },
+  backupWarnHours: { env: 'BACKUP_WARN_HOURS', kind: 'int', default: '36', min: 1, max: 10000, doc: 'the admin is warned when the newest good backup is older than this' },
   chromiumPath: { env: 'PUPPETEER_EXECUTABLE_PATH', kind: 'string', default: '/usr/bin/chromium', doc: 'browser used for PDFs (Debian chromium)' },
 } as const satisfies Record<string, Setting>
 

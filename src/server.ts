@@ -7,6 +7,8 @@ import { buildApp } from './app.js'
 import { createDemoSchool, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo.js'
 import { startMailScheduler } from './features/digest/digest.job.js'
 import { ensureDemoCertificate } from './features/integrity/integrity.service.js'
+import { startBackupScheduler } from './features/archive/backups.job.js'
+import { backupSettings } from './lib/backup.js'
 
 async function main(): Promise<void> {
   // A .env file beside package.json, when present, fills settings the environment does not set.
@@ -35,10 +37,12 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db, secret })
   // Background jobs live in the server process only (tests never start them): the weekly digest and mail retries.
   const stopMail = startMailScheduler(app)
+  const stopBackups = startBackupScheduler(app, backupSettings(config))
 
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     await stopMail()
+    await stopBackups()
     await app.close()
     process.exit(0)
   }

@@ -18,9 +18,10 @@ import diaryRoutes from './diary/diary.routes.js'
 import messagesRoutes from './messages/messages.routes.js'
 import digestRoutes from './digest/digest.routes.js'
 import integrityRoutes from './integrity/integrity.routes.js'
+import archiveRoutes from './archive/archive.routes.js'
 
 export const features: FastifyPluginAsync[] = [
   healthRoutes, authRoutes, homeRoutes, schoolRoutes, peopleRoutes, accountsRoutes, auditRoutes,
   timetableRoutes, journalRoutes, filesRoutes, attendanceRoutes, planRoutes, settingsRoutes, finalsRoutes,
-  diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes,
+  diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes, archiveRoutes,
 ]

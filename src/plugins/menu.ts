@@ -18,14 +18,31 @@ export const MENU: { href: string; key: string; roles: Access[] }[] = [
   { href: '/journal/approvals', key: 'common.menu.approvals', roles: ['deputy'] },
   { href: '/finals/corrections', key: 'common.menu.corrections', roles: ['deputy', 'director'] },
   { href: '/my-class', key: 'common.menu.myClass', roles: ['classTeacher'] },
+  { href: '/students', key: 'common.menu.students', roles: ['clerk'] },
+  { href: '/manage', key: 'common.menu.manage', roles: ['admin', 'director', 'deputy', 'scheduler', 'clerk'] },
+]
+
+// The administration's pages, as tiles on /manage: one menu entry instead of ten keeps the bar on one line.
+export const MANAGE: { href: string; key: string; roles: Access[] }[] = [
   { href: '/school', key: 'common.menu.school', roles: ['admin', 'director', 'deputy', 'scheduler', 'clerk'] },
   { href: '/students', key: 'common.menu.students', roles: ['admin', 'director', 'deputy', 'clerk'] },
   { href: '/staff', key: 'common.menu.staff', roles: ['admin', 'director', 'deputy', 'clerk'] },
   { href: '/import', key: 'common.menu.import', roles: ['clerk', 'admin'] },
   { href: '/admin/users', key: 'common.menu.users', roles: ['admin'] },
   { href: '/documents', key: 'common.menu.documents', roles: ['admin', 'deputy', 'director'] },
+  { href: '/archive', key: 'archive.menu.archive', roles: ['deputy', 'director', 'admin'] },
+  { href: '/admin/backups', key: 'archive.menu.backups', roles: ['admin', 'director', 'deputy'] },
+  { href: '/my-class/absences', key: 'common.menu.absences', roles: ['admin', 'director', 'deputy'] },
+  { href: '/announcements', key: 'common.menu.announcements', roles: ['admin', 'director', 'deputy'] },
+  { href: '/settings/journal', key: 'common.menu.journalSettings', roles: ['admin', 'deputy'] },
+  { href: '/settings/mail', key: 'common.menu.mail', roles: ['admin'] },
+  { href: '/settings/signing', key: 'common.menu.signing', roles: ['admin'] },
   { href: '/audit', key: 'common.menu.audit', roles: ['admin', 'deputy', 'director'] },
 ]
+
+export function manageFor(user: CurrentUser): { href: string; label: string }[] {
+  return MANAGE.filter((m) => hasAccess(user, ...m.roles)).map((m) => ({ href: m.href, label: t(m.key) }))
+}
 
 function currentHref(path: string, user: CurrentUser): string | null {
   let best: string | null = null
@@ -34,6 +51,8 @@ function currentHref(path: string, user: CurrentUser): string | null {
     const hit = m.href === '/' ? path === '/' : path === m.href || path.startsWith(m.href + '/')
     if (hit && (!best || m.href.length > best.length)) best = m.href
   }
+  // A page reached from the /manage tiles highlights «Управление».
+  if ((best === null || best === '/') && MANAGE.some((m) => path === m.href || path.startsWith(m.href + '/'))) return '/manage'
   return best
 }
 

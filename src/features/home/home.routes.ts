@@ -5,6 +5,7 @@ import { localDate } from '../../lib/dates.js'
 import { hasAccess } from '../../plugins/auth.js'
 import { classLabels, familyOf } from './home.queries.js'
 import { failedMailCount } from '../../lib/mail.js'
+import { manageFor } from '../../plugins/menu.js'
 
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { preHandler: app.requireUser, config: { family: true } }, async (req, reply) => {
@@ -18,4 +19,7 @@ export default async function homeRoutes(app: FastifyInstance): Promise<void> {
       failedMail: hasAccess(user, 'admin') ? await failedMailCount(app.db) : 0,
     })
   })
+
+  app.get('/manage', { preHandler: app.requireRoles('admin', 'director', 'deputy', 'scheduler', 'clerk') }, async (req, reply) =>
+    reply.page('home/manage', { title: t('common.menu.manage'), tiles: manageFor(req.user!) }))
 }

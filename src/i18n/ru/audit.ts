@@ -112,6 +112,7 @@ export const audit = {
     digest_mail_retry: 'Повторная отправка письма',
     digest_mail_test: 'Тестовое письмо',
     archive_close: 'Закрытие учебного года',
+    archive_closeFailed: 'Неудачная попытка закрыть год',
     archive_write: 'Запись архива года',
     archive_verify: 'Проверка архива года',
     summary_decision_set: 'Решение педсовета о переводе',

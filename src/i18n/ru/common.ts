@@ -52,6 +52,7 @@ export const common = {
     messages: 'Сообщения',
     announcements: 'Объявления',
     mail: 'Почта',
+    manage: 'Управление',
     documents: 'Документы',
     signing: 'Подпись документов',
     timetable: 'Расписание',

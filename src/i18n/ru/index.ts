@@ -16,5 +16,6 @@ import { diary } from './diary.js'
 import { messages } from './messages.js'
 import { digest } from './digest.js'
 import { integrity } from './integrity.js'
+import { archive } from './archive.js'
 
-export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity }
+export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity, archive }
