@@ -117,6 +117,10 @@ async function scene(t: { teardown(fn: () => unknown): void }) {
     'POST /finals/group/:groupId/correct/:markId': { as: 'teacher', url: `/finals/group/${f.group}/correct/${f.mark}`, form: { new_value: '5', explanation: 'ошибка' } },
     'POST /finals/corrections/:id/approve': { as: 'deputy', url: `/finals/corrections/${f.correction}/approve`, form: { order_number: '12', note: '' } },
     'POST /finals/corrections/:id/refuse': { as: 'deputy', url: `/finals/corrections/${f.correction}/refuse`, form: { note: 'нет' } },
+    // Promotion decisions and the issue of the summary sheet and the year's journal (R-ARC-2,3)
+    'POST /summary/:classId/decisions': { as: 'deputy', url: `/summary/${s.c5a}/decisions`, form: { [`d_${f.student}`]: 'promoted', council_date: TODAY, protocol: '7' } },
+    'POST /summary/:classId/issue': { as: 'deputy', url: `/summary/${s.c5a}/issue` },
+    'POST /summary/:classId/journal/issue': { as: 'deputy', url: `/summary/${s.c5a}/journal/issue` },
     // School structure (last: removing the workload would close the teacher's pages in the control run)
     'POST /school/years/:id/edit': { as: 'deputy', url: `/school/years/${y}/edit`, form: { name: '2026/2027', starts_on: '2026-09-01', ends_on: '2027-08-31', adaptation_ends_on: '2026-09-15', status: 'open' } },
     'POST /school/years/:id/bands': { as: 'deputy', url: `/school/years/${y}/bands`, form: { from_1: '1', to_1: '11', scheme_1: 'quarter' } },
@@ -176,7 +180,7 @@ t.test('R-ARC-5: a closed year refuses every write route (409) and nothing is wr
     t.ok([404, 409].includes(res.statusCode), `${route}: refused (${res.statusCode})`)
   }
   t.same(await dump(), before, 'not one row of any table changed')
-  t.equal(Object.keys(tries).length, 36, 'every write route of school structure, timetable, journal, files, absences, КТП and final marks')
+  t.equal(Object.keys(tries).length, 39, 'every write route of school structure, timetable, journal, files, absences, КТП, final marks and archive prints')
 })
 
 t.test('R-ARC-5: control — with the year open, the same requests are not refused as closed', async (t) => {

@@ -19,9 +19,11 @@ import messagesRoutes from './messages/messages.routes.js'
 import digestRoutes from './digest/digest.routes.js'
 import integrityRoutes from './integrity/integrity.routes.js'
 import archiveRoutes from './archive/archive.routes.js'
+import archivePrintRoutes from './archive-print/archive-print.routes.js'
+import weeklyRoutes from './reports-weekly/weekly.routes.js'
 
 export const features: FastifyPluginAsync[] = [
   healthRoutes, authRoutes, homeRoutes, schoolRoutes, peopleRoutes, accountsRoutes, auditRoutes,
   timetableRoutes, journalRoutes, filesRoutes, attendanceRoutes, planRoutes, settingsRoutes, finalsRoutes,
-  diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes, archiveRoutes,
+  diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes, archiveRoutes, archivePrintRoutes, weeklyRoutes,
 ]

@@ -29,6 +29,8 @@ export const MANAGE: { href: string; key: string; roles: Access[] }[] = [
   { href: '/staff', key: 'common.menu.staff', roles: ['admin', 'director', 'deputy', 'clerk'] },
   { href: '/import', key: 'common.menu.import', roles: ['clerk', 'admin'] },
   { href: '/admin/users', key: 'common.menu.users', roles: ['admin'] },
+  { href: '/summary', key: 'common.menu.summary', roles: ['admin', 'deputy', 'director'] },
+  { href: '/my-class/weekly', key: 'common.menu.weekly', roles: ['admin', 'deputy', 'director'] },
   { href: '/documents', key: 'common.menu.documents', roles: ['admin', 'deputy', 'director'] },
   { href: '/archive', key: 'archive.menu.archive', roles: ['deputy', 'director', 'admin'] },
   { href: '/admin/backups', key: 'archive.menu.backups', roles: ['admin', 'director', 'deputy'] },

@@ -53,6 +53,8 @@ export const common = {
     announcements: 'Объявления',
     mail: 'Почта',
     manage: 'Управление',
+    summary: 'Сводные ведомости',
+    weekly: 'Еженедельные отчёты',
     documents: 'Документы',
     signing: 'Подпись документов',
     timetable: 'Расписание',
@@ -105,6 +107,8 @@ export const common = {
   myClass: {
     diaries: 'Дневники учеников',
     acknowledgements: 'Ознакомление родителей',
+    summary: 'Сводная ведомость',
+    weekly: 'Отчёты для родителей на бумаге',
   },
   printed: {
     sheet: 'лист {n} из {m}',

@@ -17,5 +17,7 @@ import { messages } from './messages.js'
 import { digest } from './digest.js'
 import { integrity } from './integrity.js'
 import { archive } from './archive.js'
+import { summary } from './summary.js'
+import { weekly } from './weekly.js'
 
-export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity, archive }
+export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity, archive, summary, weekly }
