@@ -1,10 +1,10 @@
 // Issuing a printout (R-ARC-4 as used by R-ARC-2,3): reserve its registry number and code (audited), render the
-// PDF with them, store the bytes as issued. A closed year issues nothing: its archive is final.
+// PDF with them, sign and store the bytes as issued. A closed year issues nothing: its archive is final.
 import type { DB } from '../../db/connection.js'
 import type { DocumentKind } from '../../db/types.js'
 import type { Actor } from '../../lib/audit.js'
 import type { PdfResult } from '../../plugins/pdf.js'
-import { reserveDocument, storeDocument, type ReservedDocument } from '../../print/documents.js'
+import { reserveDocument, storeIssued, type ReservedDocument } from '../../print/documents.js'
 import { assertYearWritable } from '../school/school.queries.js'
 
 export interface IssueSpec { kind: DocumentKind; title: string; subjectKey: string; yearId: number }
@@ -19,6 +19,7 @@ export async function issueDocument(db: DB, dataDir: string, actor: Actor, spec:
     return reserveDocument(trx, actor, spec)
   })
   const out = await make(doc)
-  await storeDocument(db, dataDir, doc.id, doc.number, out.pdf, out.pages)
-  return { doc, ...out }
+  // Archived documents are signed when the school has a key; the stored (signed) bytes are the document.
+  const stored = await storeIssued(db, dataDir, doc, out)
+  return { doc, pdf: stored.pdf, pages: stored.pages }
 }

@@ -1,11 +1,12 @@
 // Queries of the weekly report: a class's week — each student's diary week (diaryWeek), the period's weighted
+import type { FastifyBaseLogger } from 'fastify'
 // marks and the corrections of the whole class in one query each — and the registry issue (R-ARC-1, R-ARC-4).
 // Callers have decided access with mayPrintWeekly() first.
 import type { DB } from '../../db/connection.js'
 import type { Channel } from '../../db/types.js'
 import type { Actor } from '../../lib/audit.js'
 import { addDays } from '../../lib/dates.js'
-import { reserveDocument, storeDocument, type ReservedDocument } from '../../print/documents.js'
+import { reserveDocument, storeIssued, type ReservedDocument } from '../../print/documents.js'
 import { fullName } from '../auth/auth.queries.js'
 import { pageRoster } from '../journal/journal.roster.js'
 import { classLabel, getSettings, periodsForGrade } from '../school/school.queries.js'
@@ -109,6 +110,7 @@ export async function reserveWeekly(db: DB, actor: Actor, d: { title: string; su
   return db.transaction().execute((trx) => reserveDocument(trx, actor, { kind: 'weekly_report', ...d }))
 }
 
-export async function storeWeekly(db: DB, dataDir: string, doc: ReservedDocument, pdf: Buffer, pages: number): Promise<void> {
-  await storeDocument(db, dataDir, doc.id, doc.number, pdf, pages)
+/** Signs (when the school has a key) and stores the printout; returns the bytes as stored. */
+export async function storeWeekly(db: DB, dataDir: string, doc: ReservedDocument, out: { pdf: Buffer; pages: number }, url: string, log?: FastifyBaseLogger) {
+  return storeIssued(db, dataDir, doc, out, { url, log })
 }

@@ -36,6 +36,7 @@ export async function printWeekly(app: FastifyInstance, log: FastifyBaseLogger, 
     out = await render()
   }
   log.info({ document: doc.number, students: items.length, pages: out.pages, ms: Date.now() - started }, 'weekly report rendered')
-  await storeWeekly(app.db, app.config.dataDir, doc, out.pdf, out.pages)
-  return { ...out, doc }
+  // The signed bytes are what is stored and handed out, so a family's copy matches the registry (R-ARC-4).
+  const stored = await storeWeekly(app.db, app.config.dataDir, doc, out, stamp.url, log)
+  return { pdf: stored.pdf, pages: stored.pages, doc }
 }
