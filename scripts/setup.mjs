@@ -22,6 +22,7 @@ const browser = process.env.PUPPETEER_EXECUTABLE_PATH || '/usr/bin/chromium'
 if (!existsSync(browser)) debs.push('chromium')
 if (!existsSync('/usr/share/fonts/truetype/liberation')) debs.push('fonts-liberation')
 if (forTests && !existsSync('/usr/bin/pdftotext')) debs.push('poppler-utils')
+if (forTests && !existsSync('/usr/bin/openssl')) debs.push('openssl')
 if (debs.length) {
   if (typeof process.getuid === 'function' && process.getuid() === 0) {
     console.log(`Устанавливаю пакеты Debian: ${debs.join(' ')}…`)

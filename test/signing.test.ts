@@ -79,9 +79,9 @@ t.test('R-ARC-4: a PDF rendered by the app and signed with the school key is val
   t.same(checkPdfSignature(pdf), { signed: false }, 'an unsigned file has no signature')
 })
 
-const noOpenssl = openssl(['version']) ? false : 'openssl is not installed'
 
-t.test('R-ARC-4: PKCS#12 files as OpenSSL makes them (RSA and ECDSA, modern and legacy, Russian passphrase)', { skip: noOpenssl }, async (t) => {
+t.test('R-ARC-4: PKCS#12 files as OpenSSL makes them (RSA and ECDSA, modern and legacy, Russian passphrase)', async (t) => {
+  t.ok(openssl(['version']), 'openssl is installed (npm test installs it on a fresh machine)')
   t.ok(openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '30', '-subj', '/CN=Школа OpenSSL/O=Тест', '-utf8']))
   t.ok(openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ek.pem', '-out', 'ec.pem', '-days', '30', '-subj', '/CN=EC School']))
   t.ok(openssl(['pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'modern.p12', '-passout', 'pass:пароль-школы']))

@@ -7,7 +7,8 @@ import { fullName, shortName } from '../auth/auth.queries.js'
 import { pageRoster } from '../journal/journal.roster.js'
 import { assertYearWritable, classLabel, classesOfYear, currentYear } from '../school/school.queries.js'
 import type { ReasonChange } from './attendance.form.js'
-import type { RosterEntry, Week, WeekAbsence } from './attendance.rules.js'
+import { seesAllClasses, type RosterEntry, type Viewer, type Week, type WeekAbsence } from './attendance.rules.js'
+import { field, toId } from '../../lib/forms.js'
 
 export interface ClassInfo { id: number; yearId: number; label: string; yearName: string; closed: boolean; teacherName: string | null }
 
@@ -84,4 +85,21 @@ export async function saveReasons(db: DB, actor: Actor, cls: ClassInfo, week: We
       before: side((c) => c.before), after: side((c) => c.after),
     })
   })
+}
+
+/** The classes a user may pick on a class-week page: every class for the administration, their own otherwise. */
+export function classChoicesFor(db: DB, user: Viewer & { classTeacherOf: number[] }, today: string) {
+  return classChoices(db, seesAllClasses(user) ? { all: true } : { all: false, classIds: user.classTeacherOf }, today)
+}
+
+/**
+ * The class of a class-week page (absence reasons, weekly reports) from its query string: ?class=ID, or without
+ * one a class teacher's first class; 'choose' when the user has none and must pick from a list. Whether the
+ * user may see that class is the page's own decision.
+ */
+export async function classFromQuery(db: DB, user: { classTeacherOf: number[] }, query: unknown, today: string): Promise<number | null | 'choose'> {
+  const raw = field(query, 'class')
+  if (raw !== '') return toId(raw)
+  const own = user.classTeacherOf.length ? await classChoices(db, { all: false, classIds: user.classTeacherOf }, today) : []
+  return own.length ? own[0].id : 'choose'
 }

@@ -7,8 +7,8 @@ import { localDate, weekday } from '../../lib/dates.js'
 import { field, keepInput, toId, type FieldErrors } from '../../lib/forms.js'
 import { YearClosedError } from '../school/school.queries.js'
 import { parseReasons } from './attendance.form.js'
-import { classChoices, classInfo, saveReasons, weekAbsences, type ClassInfo } from './attendance.queries.js'
-import { REASONS, absenceField, dayField, groupWeek, reasonsAccess, seesAllClasses, weekOf, type ReasonsAccess, type Week } from './attendance.rules.js'
+import { classChoicesFor, classFromQuery, classInfo, saveReasons, weekAbsences, type ClassInfo } from './attendance.queries.js'
+import { REASONS, absenceField, dayField, groupWeek, reasonsAccess, weekOf, type ReasonsAccess, type Week } from './attendance.rules.js'
 
 const REACH: Access[] = ['classTeacher', 'admin', 'director', 'deputy']
 const today = () => localDate(new Date())
@@ -24,10 +24,7 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
   const notFound = (reply: FastifyReply) =>
     reply.code(404).page('errors/error', { title: t('common.errors.notFoundTitle'), text: t('common.errors.notFoundText') })
 
-  const choices = (req: FastifyRequest) => {
-    const user = req.user!
-    return classChoices(db, seesAllClasses(user) ? { all: true } : { all: false, classIds: user.classTeacherOf }, today())
-  }
+  const choices = (req: FastifyRequest) => classChoicesFor(db, req.user!, today())
 
   /**
    * The class and week of the URL. Without a class, a class teacher gets their (first) class and the
@@ -36,13 +33,8 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
   async function resolve(req: FastifyRequest, reply: FastifyReply): Promise<Ctx | 'choose' | null> {
     const user = req.user!
     const week = weekOf(field(req.query, 'week'), today())
-    const raw = field(req.query, 'class')
-    let classId = toId(raw)
-    if (raw === '') {
-      const own = user.classTeacherOf.length ? await classChoices(db, { all: false, classIds: user.classTeacherOf }, today()) : []
-      if (!own.length) return 'choose'
-      classId = own[0].id
-    }
+    const classId = await classFromQuery(db, user, req.query, today())
+    if (classId === 'choose') return 'choose'
     const access = classId ? reasonsAccess(user, classId) : null
     const cls = classId && access ? await classInfo(db, classId) : null
     if (!cls || !access) { notFound(reply); return null }

@@ -10,7 +10,7 @@ export function isReason(s: string): s is AbsenceReason {
 }
 
 /** The part of the current user the rules look at. */
-export interface Viewer { roles: Role[]; classTeacherOf: number[] }
+export interface Viewer { roles: readonly Role[]; classTeacherOf: readonly number[] }
 
 export type ReasonsAccess = 'edit' | 'read' | null
 

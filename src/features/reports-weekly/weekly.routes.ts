@@ -6,11 +6,11 @@ import type { Access } from '../../plugins/auth.js'
 import { t } from '../../i18n/index.js'
 import { fmtDate, localDate, weekday } from '../../lib/dates.js'
 import { field, keepInput, toId, type FieldErrors } from '../../lib/forms.js'
-import { classChoices } from '../attendance/attendance.queries.js'
+import { classChoicesFor, classFromQuery } from '../attendance/attendance.queries.js'
 import { weekOf, type Week } from '../attendance/attendance.rules.js'
 import { parseSelection, type Selection } from './weekly.form.js'
 import { classWeek, weeklyClass, type ClassWeek, type WeeklyClass } from './weekly.queries.js'
-import { buildSheet, defaultWho, mayPrintWeekly, seesAllClasses, selectStudents, weeklySubjectKey } from './weekly.rules.js'
+import { buildSheet, defaultWho, mayPrintWeekly, selectStudents, weeklySubjectKey } from './weekly.rules.js'
 import { printWeekly } from './weekly.service.js'
 
 const REACH: Access[] = ['classTeacher', 'admin', 'director', 'deputy']
@@ -43,10 +43,7 @@ export default async function weeklyRoutes(app: FastifyInstance): Promise<void> 
   const notFound = (reply: FastifyReply) =>
     reply.code(404).page('errors/error', { title: t('common.errors.notFoundTitle'), text: t('common.errors.notFoundText') })
 
-  const choices = (req: FastifyRequest) => {
-    const user = req.user!
-    return classChoices(db, seesAllClasses(user) ? { all: true } : { all: false, classIds: user.classTeacherOf }, today())
-  }
+  const choices = (req: FastifyRequest) => classChoicesFor(db, req.user!, today())
 
   /**
    * The class and week of the URL. Without a class, a class teacher gets their (first) class and the
@@ -55,13 +52,8 @@ export default async function weeklyRoutes(app: FastifyInstance): Promise<void> 
   async function resolve(req: FastifyRequest, reply: FastifyReply): Promise<Ctx | 'choose' | null> {
     const user = req.user!
     const week = weekOf(field(req.query, 'week'), today())
-    const raw = field(req.query, 'class')
-    let classId = toId(raw)
-    if (raw === '') {
-      const own = user.classTeacherOf.length ? await classChoices(db, { all: false, classIds: user.classTeacherOf }, today()) : []
-      if (!own.length) return 'choose'
-      classId = own[0].id
-    }
+    const classId = await classFromQuery(db, user, req.query, today())
+    if (classId === 'choose') return 'choose'
     const cls = classId && mayPrintWeekly(user, classId) ? await weeklyClass(db, classId) : null
     if (!cls) { notFound(reply); return null }
     return { cls, week }

@@ -3,7 +3,7 @@
 import type { AbsenceReason, Channel, Role } from '../../db/types.js'
 import { weightedMean } from '../finals/finals.rules.js'
 import { fmtMean } from '../diary/diary.rules.js'
-import { addTo, emptyTotals, type Totals, type Week } from '../attendance/attendance.rules.js'
+import { addTo, emptyTotals, seesAllClasses, type Totals, type Week } from '../attendance/attendance.rules.js'
 
 /** The part of the current user the rules look at. */
 export interface Viewer { roles: readonly Role[]; classTeacherOf: readonly number[] }
@@ -13,13 +13,7 @@ export interface Viewer { roles: readonly Role[]; classTeacherOf: readonly numbe
  * (a class without a class teacher, or one who is away, still gets its paper). Nobody else, families never.
  */
 export function mayPrintWeekly(v: Viewer, classId: number): boolean {
-  if (v.classTeacherOf.includes(classId)) return true
-  return v.roles.some((r) => r === 'admin' || r === 'director' || r === 'deputy')
-}
-
-/** Whether the viewer may pick any class of the school (otherwise only their own). */
-export function seesAllClasses(v: Viewer): boolean {
-  return v.roles.some((r) => r === 'admin' || r === 'director' || r === 'deputy')
+  return v.classTeacherOf.includes(classId) || seesAllClasses(v)
 }
 
 export type Who = 'all' | 'paper' | 'student'
