@@ -1,18 +1,12 @@
 // Every demo account logs in through the form in real Chromium with JavaScript off, follows every entry of its
 // menu, and lands on a working Russian page each time (R-NF-1, R-ROLE).
 import t from 'tap'
-import type { AddressInfo } from 'node:net'
-import { buildTestApp } from './helper.js'
-import { BrowserPool } from '../src/print/browser.js'
+import { buildBrowserApp } from './helper.js'
 import { createDemoSchool, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/demo/demo.js'
 
 t.test('each demo account walks its whole menu with JavaScript off', async (t) => {
-  const { app, db, config } = await buildTestApp()
+  const { app, db, base, pool } = await buildBrowserApp(t)
   await createDemoSchool(db, { seed: 1, students: 60 })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const pool = new BrowserPool(config.chromiumPath, 1, false)
-  t.teardown(async () => { await pool.close(); await app.close() })
 
   for (const account of DEMO_ACCOUNTS) {
     await pool.withPage(async (page) => {

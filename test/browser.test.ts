@@ -2,20 +2,14 @@
 // (R-ACC-1, R-NF-1). Screenshots go to /tmp/journal-shots for a person to look at.
 import t from 'tap'
 import { mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { buildTestApp, makePerson } from './helper.js'
-import { BrowserPool } from '../src/print/browser.js'
+import { buildBrowserApp, makePerson } from './helper.js'
 import { nowIso, addDays } from '../src/lib/dates.js'
 
 const SHOTS = '/tmp/journal-shots'
 
 t.test('register with a code, log in and log out with JavaScript off', async (t) => {
   mkdirSync(SHOTS, { recursive: true })
-  const { app, db, config } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const pool = new BrowserPool(config.chromiumPath, 1, false)
-  t.teardown(async () => { await pool.close(); await app.close() })
+  const { app, db, base, pool } = await buildBrowserApp(t)
 
   const p = await makePerson(db, { roles: ['parent'], login: null, last: 'Белова', first: 'Марина', middle: 'Сергеевна' })
   await db.insertInto('invitations').values({

@@ -1,6 +1,7 @@
 // Test helper: a migrated app on a fresh database, factories for people, and a client that logs in through
 // the real login form and carries cookies and the CSRF token like a browser.
 import argon2 from 'argon2'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
@@ -8,6 +9,7 @@ import { openDatabase, type DB } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import type { Role } from '../src/db/types.js'
 import { nowIso } from '../src/lib/dates.js'
+import { BrowserPool } from '../src/print/browser.js'
 
 export const PASSWORD = 'test-password-1'
 let passwordHash: Promise<string> | null = null
@@ -26,6 +28,16 @@ export async function buildTestApp(overrides: Partial<Config> = {}, dbFile = ':m
   const app = await buildApp({ config, db, secret: 'test-secret-test-secret-test-secret-0123', logger: false })
   await app.ready()
   return { app, db, config }
+}
+
+/** A migrated app listening on loopback, and a Chromium with JavaScript off to drive it; both closed at teardown. */
+export async function buildBrowserApp(t: { teardown(fn: () => unknown): void }, overrides: Partial<Config> = {}) {
+  const built = await buildTestApp(overrides)
+  await built.app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`
+  const pool = new BrowserPool(built.config.chromiumPath, 1, false)
+  t.teardown(async () => { await pool.close(); await built.app.close() })
+  return { ...built, base, pool }
 }
 
 let counter = 0

@@ -3,20 +3,14 @@
 // Screenshots go to /tmp/journal-shots for a person to look at.
 import t from 'tap'
 import { mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { buildTestApp, PASSWORD } from './helper.js'
-import { BrowserPool } from '../src/print/browser.js'
+import { buildBrowserApp, PASSWORD } from './helper.js'
 import { addLesson, day, kindId, seedJournal } from './journal.seed.js'
 
 const SHOTS = '/tmp/journal-shots'
 
 t.test('a teacher fills a lesson with the keyboard alone, JavaScript off', async (t) => {
   mkdirSync(SHOTS, { recursive: true })
-  const { app, db, config } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const pool = new BrowserPool(config.chromiumPath, 1, false)
-  t.teardown(async () => { await pool.close(); await app.close() })
+  const { app, db, base, pool } = await buildBrowserApp(t)
 
   const s = await seedJournal(db)
   await db.insertInto('plan_topics').values([1, 2, 3].map((n) => ({ year_id: s.yearId, subject_id: s.math, grade: 5, number: n, title: ['Обыкновенные дроби', 'Сравнение дробей', 'Сложение дробей'][n - 1] }))).execute()

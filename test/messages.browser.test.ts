@@ -2,21 +2,15 @@
 // announcements (R-D-3, R-NF-1). Screenshots go to /tmp/journal-shots for a person to look at.
 import t from 'tap'
 import { mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import type { Page } from 'puppeteer-core'
-import { buildTestApp, PASSWORD } from './helper.js'
-import { BrowserPool } from '../src/print/browser.js'
+import { buildBrowserApp, PASSWORD } from './helper.js'
 import { seed, thread } from './messages.seed.js'
 
 const SHOTS = '/tmp/journal-shots'
 
 t.test('a parent writes to the class teacher, who answers, JavaScript off', async (t) => {
   mkdirSync(SHOTS, { recursive: true })
-  const { app, db, config } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const pool = new BrowserPool(config.chromiumPath, 1, false)
-  t.teardown(async () => { await pool.close(); await app.close() })
+  const { app, db, base, pool } = await buildBrowserApp(t)
   const s = await seed(db)
   // Some history, so that the inbox has more than one row.
   await thread(db, s.u.director.personId, s.u.classTeacher.personId, 'План воспитательной работы на II четверть', 'Мария Петровна, пришлите, пожалуйста, план до пятницы.')

@@ -2,11 +2,9 @@
 // teacher, and the week pages show it (R-TT-1,2; R-NF-1). Screenshots go to /tmp/journal-shots for a person to look at.
 import t from 'tap'
 import { mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import type { Page } from 'puppeteer-core'
-import { BrowserPool } from '../src/print/browser.js'
 import { addDays } from '../src/lib/dates.js'
-import { buildTestApp, PASSWORD } from './helper.js'
+import { buildBrowserApp, PASSWORD } from './helper.js'
 import { key, nextWeekday, seed, TODAY } from './timetable.seed.js'
 
 const SHOTS = '/tmp/journal-shots'
@@ -21,11 +19,7 @@ async function login(page: Page, base: string, login: string) {
 
 t.test('the scheduler fills and saves a week of 5А, then substitutes a teacher, with JavaScript off', async (t) => {
   mkdirSync(SHOTS, { recursive: true })
-  const { app, db, config } = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const pool = new BrowserPool(config.chromiumPath, 1, false)
-  t.teardown(async () => { await pool.close(); await app.close() })
+  const { app, db, base, pool } = await buildBrowserApp(t)
   const s = await seed(db)
   // A fuller workload for a realistic week.
   const more: [string, string, number][] = [['Литература', 'Лит.', 21], ['История', 'Ист.', 50], ['Биология', 'Биол.', 60], ['Музыка', 'Муз.', 70]]
