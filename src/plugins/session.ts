@@ -26,7 +26,9 @@ export default fp<{ config: Config; secret: string }>(
       // No session row for anonymous visitors: one is saved only when something is put into it (login).
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, path: '/', maxAge: idleMs },
-      rolling: true,
+      // Not rolling: a rolling session is written (and fsynced) on every request. The auth plugin touches
+      // lastSeen at most once a minute, which saves the row and renews the cookie and the row's expiry.
+      rolling: false,
     })
     // The CSRF secret lives in a signed cookie, not in the session, so anonymous forms (login, registration)
     // are protected without creating a server session.

@@ -228,8 +228,13 @@ export async function lessonsOfTeacherOn(db: Q, personId: number, date: string):
  * substitutes. For the journal and the diary (R-D-1, R-TT-3).
  */
 export async function classWeek(db: Q, classId: number, monday: string): Promise<LessonView[]> {
+  // Written as two indexable terms (the class's lessons by lessons_class_date, its groups' by lessons_group):
+  // filtering on the joined group's class made SQLite read the whole school's week first.
   const rows = await lessonSelect(db).where('l.date', '>=', monday).where('l.date', '<=', addDays(monday, 5))
-    .where((eb) => eb.or([eb('l.class_id', '=', classId), eb('g.class_id', '=', classId)])).execute()
+    .where((eb) => eb.or([
+      eb('l.class_id', '=', classId),
+      eb('l.group_id', 'in', eb.selectFrom('groups').select('groups.id').where('groups.class_id', '=', classId)),
+    ])).execute()
   return rows.map(toLessonView).sort(byTime)
 }
 
