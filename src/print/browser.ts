@@ -1,6 +1,6 @@
 // One Chromium (Debian's, never a downloaded one) shared by every PDF job: launched on first use, relaunched
 // if it dies, and with a bound on concurrent jobs so that printing cannot starve page serving.
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Browser, Page } from 'puppeteer-core'
 
 // Flags for a root sandbox with no network beyond loopback: no background connections, no first-run work.
 export const CHROMIUM_ARGS = [
@@ -17,7 +17,9 @@ export class BrowserPool {
   constructor(private readonly executablePath: string, private readonly maxJobs = 2, private readonly javaScript = false) {}
 
   private launch(): Promise<Browser> {
-    const p = puppeteer.launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS })
+    // puppeteer-core is loaded with the first PDF, not at start: 11 MB the server does not need until then.
+    const p = import('puppeteer-core').then(({ default: puppeteer }) =>
+      puppeteer.launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS }))
     p.then((b) => b.on('disconnected', () => { if (this.browser === p) this.browser = null }), () => { if (this.browser === p) this.browser = null })
     return p
   }

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { excel } from '../../lib/excel.js'
 import { t } from '../../i18n/index.js'
 import { fmtDate, parseDate } from '../../lib/dates.js'
 import { validEmail, validPhone } from './people.form.js'
@@ -136,7 +137,7 @@ export type ReadResult = { ok: true; table: string[][] } | { ok: false; error: s
 
 /** The first worksheet of an .xlsx as text cells. */
 export async function readXlsx(buf: Buffer): Promise<ReadResult> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await excel()).Workbook()
   try {
     // exceljs declares its own Buffer type (an ArrayBuffer) that Node's Buffer no longer matches in the typings.
     await wb.xlsx.load(buf as unknown as ExcelJS.Buffer)
@@ -164,7 +165,7 @@ export async function readTable(buf: Buffer): Promise<ReadResult> {
 }
 
 export async function toXlsx(table: string[][], hint?: string[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await excel()).Workbook()
   const ws = wb.addWorksheet(t('people.import.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] })
   ws.columns = table[0].map((h) => ({ header: h, width: Math.max(12, h.length + 2), style: { numFmt: '@' } }))
   ws.getRow(1).font = { bold: true }

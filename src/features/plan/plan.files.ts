@@ -1,5 +1,6 @@
 // КТП files: reading an uploaded .xlsx/.csv into topic rows, and writing the plan (or the template) back out.
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { excel } from '../../lib/excel.js'
 import { t } from '../../i18n/index.js'
 import { readTable, toCsv } from '../people/rosters.js'
 import { mapPlanHeaders, planRows, MAX_ROWS, type PlanColumn, type RawPlanRow } from './plan.rules.js'
@@ -29,7 +30,7 @@ export function planCsv(topics: { number: number; title: string; hours: number }
 
 /** The plan as a workbook: numbers stay numbers, the topic column is wide enough to read. */
 export async function planXlsx(topics: { number: number; title: string; hours: number }[], withHelp = false): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await excel()).Workbook()
   const ws = wb.addWorksheet(t('plan.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] })
   ws.columns = [
     { header: header('number'), width: 6 },
