@@ -7,7 +7,7 @@ import { openDatabase, type DB } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { addDays, localDate, mondayOf } from '../src/lib/dates.js'
 import { lastEntryDate, parseDeadline } from '../src/features/journal/journal.rules.js'
-import { proposePeriodMark, type WeightedMark } from '../src/features/finals/finals.rules.js'
+import { proposeFinalMark, proposePeriodMark, type FinalValue, type WeightedMark } from '../src/features/finals/finals.rules.js'
 import { createDemoSchool } from '../src/demo/demo.js'
 import { UsageError, parseDemoArgs } from '../src/demo/cli.js'
 import { BELLS, dayLengths, maxLessonsPerDay, weeklyCount } from '../src/demo/timetable.js'
@@ -413,8 +413,20 @@ t.test('modes: fullYear fills the whole year as if it were over; none writes no 
     t.equal(await one(d, sql`select count(*) n from absences where reason is null`), 0, 'every absence has its reason')
     const finals = await rows<{ what: string }>(d, sql`select distinct f.kind || ':' || coalesce(p.scheme || p.number, '') what
       from final_marks f left join periods p on p.id = f.period_id order by 1`)
-    t.same(finals.map((f) => f.what), ['period:half1', 'period:half2', 'period:quarter1', 'period:quarter2', 'period:quarter3', 'period:quarter4', 'year:'],
-      'every period and the year have their marks')
+    t.same(finals.map((f) => f.what), ['exam:', 'final:', 'period:half1', 'period:half2', 'period:quarter1', 'period:quarter2', 'period:quarter3',
+      'period:quarter4', 'year:'], 'every period and the year have their marks, and the graduating grades their exams and final marks')
+    t.equal(await one(d, sql`select count(*) n from final_marks f join enrollments e on e.student_id = f.student_id join classes c on c.id = e.class_id
+      where f.kind in ('exam', 'final') and c.grade not in (9, 11)`), 0, 'exams and final marks only in grades 9 and 11')
+    t.equal(await one(d, sql`select count(*) n from final_marks f join subjects s on s.id = f.subject_id
+      where f.kind = 'exam' and s.name not in ('Русский язык', 'Алгебра')`), 0, 'exams in Russian and mathematics')
+    t.equal(await one(d, sql`select count(*) n from final_marks y join enrollments e on e.student_id = y.student_id join classes c on c.id = e.class_id
+      where y.kind = 'year' and c.grade in (9, 11) and not exists (select 1 from final_marks f where f.kind = 'final'
+        and f.student_id = y.student_id and f.subject_id = y.subject_id)`), 0, 'a final mark for every year mark of a graduating grade')
+    const finalsOf = await rows<{ year: string; exam: string | null; final: string }>(d, sql`select y.value year, x.value exam, f.value final
+      from final_marks y join final_marks f on f.student_id = y.student_id and f.subject_id = y.subject_id and f.kind = 'final'
+      left join final_marks x on x.student_id = y.student_id and x.subject_id = y.subject_id and x.kind = 'exam' where y.kind = 'year'`)
+    t.same(finalsOf.filter((f) => f.final !== (proposeFinalMark(f.year as FinalValue, f.exam as FinalValue | null, 0.5) ?? 'н/а')), [],
+      'the final mark is the year and exam marks’ mean as the rule proposes it')
     t.equal(s.counts.marks, await one(d, sql`select count(*) n from marks`), 'the summary counts the rows')
     full.push(await journalHash(d))
     await d.destroy()

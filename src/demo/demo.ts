@@ -3,7 +3,8 @@ import { sql } from 'kysely'
 import type { DB } from '../db/connection.js'
 import { hashPassword } from '../features/auth/auth.service.js'
 import { SYSTEM, audit } from '../lib/audit.js'
-import { localDate, parseDate } from '../lib/dates.js'
+import { addDays, localDate, parseDate } from '../lib/dates.js'
+import { writeDecisions } from './decisions.js'
 import { insertMany } from './insert.js'
 import { JOURNAL_MODES, writeJournal, type JournalMode } from './journal.js'
 import { planSchool, type DemoLogin, type IdBase } from './plan.js'
@@ -31,9 +32,25 @@ export interface DemoOptions {
    * every lesson of the year as if it were over (scale data for the benchmark); 'none' writes no journal at all.
    */
   journal?: JournalMode
+  /**
+   * Earlier academic years before the current one (0 by default, at most MAX_CLOSED_YEARS): each closed, with its
+   * classes, the students who were there, and a whole year's journal, final marks and promotion decisions.
+   */
+  closedYears?: number
 }
 
-export interface DemoSummary { year: string; counts: Record<string, number> }
+/** Electronic journals are kept five years after their year [002 §12.1]: more earlier years would be destroyed. */
+export const MAX_CLOSED_YEARS = 5
+
+export interface DemoSummary {
+  /** The current year's name and its row counts. */
+  year: string
+  counts: Record<string, number>
+  /** Every year, the oldest first, with the journal's row counts of that year. */
+  years: { name: string; closed: boolean; counts: Record<string, number> }[]
+  /** Row counts of every table of the database. */
+  totals: Record<string, number>
+}
 
 export class DemoNotEmptyError extends Error { override name = 'DemoNotEmptyError' }
 
@@ -52,6 +69,10 @@ export async function createDemoSchool(db: DB, opts: DemoOptions): Promise<DemoS
   if (!Number.isInteger(opts.students) || opts.students < 2) throw new RangeError('a demo school needs at least 2 students')
   const journal = opts.journal ?? 'toToday'
   if (!JOURNAL_MODES.includes(journal)) throw new RangeError(`journal must be one of ${JOURNAL_MODES.join(', ')}, got ${journal}`)
+  const closedYears = opts.closedYears ?? 0
+  if (!Number.isInteger(closedYears) || closedYears < 0 || closedYears > MAX_CLOSED_YEARS) {
+    throw new RangeError(`closedYears must be 0…${MAX_CLOSED_YEARS}, got ${closedYears}`)
+  }
 
   // Hashing is deliberately slow: once, outside the transaction (all demo accounts share the password).
   const hash = await hashPassword(DEMO_PASSWORD)
@@ -64,7 +85,7 @@ export async function createDemoSchool(db: DB, opts: DemoOptions): Promise<DemoS
       person: await nextId(trx, 'persons'), user: await nextId(trx, 'users'), year: await nextId(trx, 'academic_years'),
       subject: await nextId(trx, 'subjects'), class: await nextId(trx, 'classes'), group: await nextId(trx, 'groups'),
     }
-    const plan = planSchool({ seed: opts.seed, students: opts.students, today }, base)
+    const plan = planSchool({ seed: opts.seed, students: opts.students, today, closedYears }, base)
     // In foreign-key order; ids were assigned by the plan, so nothing needs reading back.
     const r = plan.rows
     await insertMany(trx, 'school_settings', r.school_settings)
@@ -88,11 +109,37 @@ export async function createDemoSchool(db: DB, opts: DemoOptions): Promise<DemoS
     await insertMany(trx, 'parent_links', r.parent_links)
     await insertMany(trx, 'enrollments', r.enrollments)
     await insertMany(trx, 'group_members', r.group_members)
-    const counts = { ...plan.counts, ...await writeJournal(trx, plan, { seed: opts.seed, today, mode: journal }) }
+    // The years in order, the oldest first: a closed year is over, whatever the mode asks of the current one.
+    const years: DemoSummary['years'] = []
+    for (const y of plan.years) {
+      const journalCounts = await writeJournal(trx, plan, y, {
+        seed: yearSeed(opts.seed, y.yearsAgo), schoolSeed: opts.seed,
+        today: y.closed ? addDays(y.plan.endsOn, 1) : today, mode: y.closed && journal !== 'none' ? 'fullYear' : journal,
+      })
+      if (y.closed) journalCounts.promotion_decisions = await writeDecisions(trx, plan, y)
+      years.push({ name: y.plan.name, closed: y.closed, counts: journalCounts })
+    }
+    const counts = { ...plan.counts, ...years[years.length - 1].counts }
     await audit(trx, SYSTEM, {
       action: 'demo.create', entity: 'school', entityId: null,
-      after: { seed: opts.seed, students: opts.students, year: plan.year.name, journal, accounts: DEMO_ACCOUNTS.length, ...counts },
+      after: { seed: opts.seed, students: opts.students, year: plan.year.name, journal, closedYears, accounts: DEMO_ACCOUNTS.length, ...counts },
     })
-    return { year: plan.year.name, counts }
+    return { year: plan.year.name, counts, years, totals: await tableCounts(trx) }
   })
+}
+
+/** The seed of a year's journal: the current year's is the school's, so that adding earlier years leaves it as it was. */
+function yearSeed(seed: number, yearsAgo: number): number {
+  return (seed + Math.imul(yearsAgo, 0x2545f491)) >>> 0
+}
+
+/** Rows in every table of the school (not the migrations' own). */
+export async function tableCounts(db: DB): Promise<Record<string, number>> {
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'
+    and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db)
+  const out: Record<string, number> = {}
+  for (const { name } of tables.rows) {
+    out[name] = Number((await sql<{ n: number }>`select count(*) n from ${sql.table(name)}`.execute(db)).rows[0].n)
+  }
+  return out
 }

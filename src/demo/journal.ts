@@ -10,7 +10,7 @@ import { lastEntryDate, parseDeadline } from '../features/journal/journal.rules.
 import { stamp } from './calendar.js'
 import { insertMany, RowWriter } from './insert.js'
 import { writeMarks } from './marks.js'
-import type { SchoolPlan } from './plan.js'
+import type { PlannedYear, SchoolPlan } from './plan.js'
 import { Rng } from './random.js'
 import { BELLS, buildTimetable, lessonEndMinutes, weeklyCount, type TtClass } from './timetable.js'
 import { homeworkChance, homeworkText, isDoubleMarked, planTopics, subjectWork, type PlanTopic, type SubjectWork } from './topics.js'
@@ -92,19 +92,30 @@ async function nextId(db: Kysely<Database>, table: 'timetable_slots' | 'lessons'
   return (r.m ?? 0) + 1
 }
 
-/** Writes the journal of a freshly written demo school; returns the row counts per table. */
-export async function writeJournal(
-  db: Kysely<Database>, plan: SchoolPlan, opts: { seed: number; today: string; mode: JournalMode },
-): Promise<Record<string, number>> {
+export interface JournalOptions {
+  /** Varies from year to year: the timetable, the changes, who is ill when, which marks. */
+  seed: number
+  /** The school's seed: what stays with a student from year to year (how well they do). */
+  schoolSeed: number
+  today: string
+  mode: JournalMode
+}
+
+/**
+ * Writes the journal of one year of a freshly written demo school; returns the row counts per table. In a closed
+ * year nothing is left waiting for a decision (the caller asks for 'fullYear': a closed year is over).
+ */
+export async function writeJournal(db: Kysely<Database>, plan: SchoolPlan, year: PlannedYear, opts: JournalOptions): Promise<Record<string, number>> {
   if (opts.mode === 'none') return {}
-  const school = await readSchool(db, plan)
+  const rows = yearRows(plan, year)
+  const school = await readSchool(db, plan, year, rows)
   const counts: Record<string, number> = {}
   const until = opts.mode === 'fullYear' ? school.endsOn : opts.today
 
   await insertMany(db, 'bells', BELLS.map((b) => ({ year_id: school.yearId, number: b.number, starts_at: b.startsAt, ends_at: b.endsAt })))
   counts.bells = BELLS.length
 
-  const { pages, slots } = await writeTimetable(db, plan, school, opts.seed)
+  const { pages, slots } = await writeTimetable(db, rows, school, opts.seed)
   counts.timetable_slots = slots.length
   counts.plan_topics = await writePlanTopics(db, school, pages)
 
@@ -131,16 +142,37 @@ export async function writeJournal(
   counts.late_approvals = approvals.length
 
   Object.assign(counts, await writeMarks(db, school, pages, all, {
-    seed: opts.seed, until, today: opts.today, fullYear: opts.mode === 'fullYear',
+    seed: opts.seed, schoolSeed: opts.schoolSeed, until, today: opts.today, fullYear: opts.mode === 'fullYear', closed: year.closed,
     finalMarkId: await nextId(db, 'final_marks'), correctionId: await nextId(db, 'final_corrections'),
   }))
   return counts
 }
 
-async function readSchool(db: Kysely<Database>, plan: SchoolPlan): Promise<School> {
+/** One year's share of the plan's rows. */
+type YearRows = Pick<SchoolPlan['rows'], 'classes' | 'groups' | 'curriculum' | 'workload' | 'enrollments' | 'group_members' | 'grade_bands'>
+  & { academic_year: SchoolPlan['rows']['academic_years'][number]; students: SchoolPlan['rows']['students'] }
+
+function yearRows(plan: SchoolPlan, year: PlannedYear): YearRows {
   const r = plan.rows
-  const year = r.academic_years[0]
-  const subjects = new Map(r.subjects.map((s, index) => [s.id!, { name: s.name, isPe: s.is_pe === 1, index }]))
+  const classes = r.classes.filter((c) => c.year_id === year.id)
+  const classIds = new Set(classes.map((c) => c.id!))
+  const groups = r.groups.filter((g) => g.year_id === year.id)
+  const groupIds = new Set(groups.map((g) => g.id!))
+  return {
+    academic_year: r.academic_years.find((y) => y.id === year.id)!, classes, groups,
+    curriculum: r.curriculum.filter((c) => classIds.has(c.class_id)),
+    workload: r.workload.filter((w) => (w.class_id ? classIds.has(w.class_id) : groupIds.has(w.group_id!))),
+    enrollments: r.enrollments.filter((e) => classIds.has(e.class_id)),
+    group_members: r.group_members.filter((m) => groupIds.has(m.group_id)),
+    grade_bands: r.grade_bands.filter((b) => b.year_id === year.id),
+    // PE exemptions are this year's: nobody was exempt in the closed years.
+    students: year.closed ? [] : r.students,
+  }
+}
+
+async function readSchool(db: Kysely<Database>, plan: SchoolPlan, y: PlannedYear, r: YearRows): Promise<School> {
+  const year = r.academic_year
+  const subjects = new Map(plan.rows.subjects.map((s, index) => [s.id!, { name: s.name, isPe: s.is_pe === 1, index }]))
   const classes = new Map(r.classes.map((c) => [c.id!, { grade: c.grade, name: `${c.grade}${c.letter}`, teacherId: c.class_teacher_id!, roster: [] as number[] }]))
   const students = new Map<number, { classId: number; peExemptUntil: string | null }>()
   const pe = new Map(r.students.map((s) => [s.person_id, s.pe_exempt_until ?? null]))
@@ -157,7 +189,7 @@ async function readSchool(db: Kysely<Database>, plan: SchoolPlan): Promise<Schoo
   const kinds = await db.selectFrom('work_kinds').select(['id', 'name', 'weight', 'deadline']).execute()
   return {
     yearId: year.id!, startsOn: year.starts_on, endsOn: year.ends_on, adaptationEndsOn: year.adaptation_ends_on ?? year.starts_on,
-    holidays: plan.year.holidays.map((h) => ({ starts_on: h.startsOn, ends_on: h.endsOn, grade_from: h.gradeFrom, grade_to: h.gradeTo })),
+    holidays: y.plan.holidays.map((h) => ({ starts_on: h.startsOn, ends_on: h.endsOn, grade_from: h.gradeFrom, grade_to: h.gradeTo })),
     subjects, classes, students, groupOf,
     periods: periods.map((p) => ({ id: p.id, scheme: p.scheme as 'quarter' | 'half', number: p.number, startsOn: p.starts_on, endsOn: p.ends_on })),
     bands: r.grade_bands.map((b) => ({ gradeFrom: b.grade_from, gradeTo: b.grade_to, scheme: b.scheme })),
@@ -176,8 +208,7 @@ function kind(school: School, name: string): WorkKind {
 
 interface Slot { id: number; page: Page; weekday: number; number: number; teacherId: number }
 
-async function writeTimetable(db: Kysely<Database>, plan: SchoolPlan, school: School, seed: number): Promise<{ pages: Page[]; slots: Slot[] }> {
-  const r = plan.rows
+async function writeTimetable(db: Kysely<Database>, r: YearRows, school: School, seed: number): Promise<{ pages: Page[]; slots: Slot[] }> {
   const teacherOfClass = new Map(r.workload.filter((w) => w.class_id !== null).map((w) => [`${w.class_id}:${w.subject_id}`, w.teacher_id]))
   const teacherOfGroup = new Map(r.workload.filter((w) => w.group_id !== null).map((w) => [w.group_id!, w.teacher_id]))
   const members = new Map<number, number[]>()
@@ -213,7 +244,7 @@ async function writeTimetable(db: Kysely<Database>, plan: SchoolPlan, school: Sc
     tt.push({ classId: c.id!, grade: c.grade, lines })
   }
 
-  const rooms = roomsOf(plan, school)
+  const rooms = roomsOf(r, school)
   let id = await nextId(db, 'timetable_slots')
   const slots: Slot[] = []
   const w = new RowWriter(db, 'timetable_slots', ['id', 'year_id', 'class_id', 'group_id', 'subject_id', 'teacher_id', 'weekday',
@@ -229,17 +260,17 @@ async function writeTimetable(db: Kysely<Database>, plan: SchoolPlan, school: Sc
 }
 
 /** Each teacher has a room: primary classes on the first floor, subject rooms above, PE in the gym. */
-function roomsOf(plan: SchoolPlan, school: School): Map<number, string> {
+function roomsOf(r: YearRows, school: School): Map<number, string> {
   const rooms = new Map<number, string>()
   const peId = [...school.subjects].find(([, s]) => s.isPe)?.[0]
-  const pe = new Set(plan.rows.workload.filter((w) => w.subject_id === peId).map((w) => w.teacher_id))
+  const pe = new Set(r.workload.filter((w) => w.subject_id === peId).map((w) => w.teacher_id))
   let primary = 101
   let upper = 201
-  for (const c of plan.rows.classes) {
+  for (const c of r.classes) {
     const t = c.class_teacher_id
     if (c.grade <= 4 && typeof t === 'number' && !rooms.has(t)) rooms.set(t, String(primary++))
   }
-  for (const t of [...new Set(plan.rows.workload.map((w) => w.teacher_id))].sort((a, b) => a - b)) {
+  for (const t of [...new Set(r.workload.map((w) => w.teacher_id))].sort((a, b) => a - b)) {
     if (rooms.has(t)) continue
     if (pe.has(t)) rooms.set(t, 'спортзал')
     else {

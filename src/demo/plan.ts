@@ -6,10 +6,17 @@ import { academicYear, type YearPlan } from './calendar.js'
 import {
   HOURS, HOUR_CAP, PRIMARY_SPECIALIST_SUBJECTS, SPECIALTIES, SUBJECTS, TARGET_LOAD, splitIntoSubgroups, type Specialty,
 } from './curriculum.js'
+import { planHistory, type HistoryPlan, type HistoryTables } from './history.js'
 import { NameMaker, translit, type FamilyNames, type Name, type Sex } from './names.js'
 import { Rng } from './random.js'
 
-export interface PlanOptions { seed: number; students: number; today: string }
+export interface PlanOptions {
+  seed: number
+  students: number
+  today: string
+  /** Earlier academic years to add before the current one, each closed, with the students who were there (0 by default). */
+  closedYears?: number
+}
 
 /** The first free id of each table whose rows others refer to (ids are assigned here, not by the database). */
 export interface IdBase { person: number; user: number; year: number; subject: number; class: number; group: number }
@@ -23,13 +30,22 @@ type JournalTables = 'bells' | 'timetable_slots' | 'lessons' | 'work_kinds' | 'l
 
 export type DemoLogin = 'admin' | 'director' | 'deputy' | 'scheduler' | 'clerk' | 'teacher' | 'parent' | 'student'
 
+/** One academic year of the plan: its calendar and whether it is a closed year of the past or the current one. */
+export interface PlannedYear { id: number; plan: YearPlan; closed: boolean; yearsAgo: number }
+
 export interface SchoolPlan {
+  /** The rows of every year (the earlier ones first): filter by year for one year's journal. */
   rows: Omit<Rows, 'users' | 'sessions' | 'invitations' | 'audit_log' | JournalTables>
+  /** The current year. */
   year: YearPlan
+  /** Every year of the plan, the oldest first and the current one last. */
+  years: PlannedYear[]
   /** The person behind each demo login. */
   accounts: Record<DemoLogin, number>
   createdAt: string
   counts: Record<string, number>
+  /** Students of the closed years who finished the ninth grade and went on elsewhere. */
+  leftAfterNine: ReadonlySet<number>
 }
 
 /** Letters of parallel classes; З and Й are skipped, as schools do. */
@@ -41,7 +57,7 @@ const DEMO_SIBLING_CLASS = '2А'
 const CITIES = ['Тверь', 'Калуга', 'Владимир', 'Ярославль', 'Рязань', 'Тула', 'Кострома', 'Смоленск', 'Вологда', 'Псков']
 const STREETS = ['ул. Школьная', 'ул. Садовая', 'ул. Гагарина', 'ул. Мира', 'ул. Победы', 'ул. Советская', 'пр-т Ленина']
 
-interface ClassInfo { id: number; grade: number; letter: string; name: string; size: number; teacherId: number | null; roster: number[] }
+export interface ClassInfo { id: number; grade: number; letter: string; name: string; size: number; teacherId: number | null; roster: number[] }
 /** One line of teaching: a subject in a class, or in one subgroup (half 1 or 2) of it. */
 interface Unit { classId: number; grade: number; groupId: number | null; half: 0 | 1 | 2; subject: string; hours: number }
 
@@ -49,13 +65,25 @@ export function classesPerGrade(students: number): number {
   return Math.min(LETTERS.length, Math.max(2, Math.round(students / 11 / CLASS_SIZE)))
 }
 
+/** Subgroups a year's classes have: two for each split subject of each class. */
+function groupsOfYear(perGrade: number): number {
+  let n = 0
+  for (let grade = 1; grade <= 11; grade++) n += perGrade * 2 * Object.keys(HOURS[grade]).filter((s) => splitIntoSubgroups(s, grade)).length
+  return n
+}
+
 export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
   const rng = new Rng(opts.seed)
   const names = new NameMaker(rng)
   const year = academicYear(opts.today)
   const Y = year.startYear
-  // Timestamps come from the calendar, not the clock: the same seed must give the same bytes.
-  const createdAt = `${year.startsOn}T00:00:00.000Z`
+  const closedYears = opts.closedYears ?? 0
+  // Timestamps come from the calendar, not the clock: the same seed must give the same bytes. The people were
+  // entered when the school began to keep its journal here, in the first year of the plan.
+  const createdAt = `${Y - closedYears}-09-01T00:00:00.000Z`
+  // Ids follow time: the earlier years' years, classes and subgroups come first, the current year's after them.
+  const perGrade = classesPerGrade(opts.students)
+  const current = { year: base.year + closedYears, class: base.class + closedYears * perGrade * 11, group: base.group + closedYears * groupsOfYear(perGrade) }
   const rows: SchoolPlan['rows'] = {
     school_settings: [], persons: [], person_roles: [], academic_years: [], grade_bands: [], periods: [], holidays: [],
     subjects: [], classes: [], groups: [], curriculum: [], workload: [], students: [], parents: [], parent_links: [],
@@ -72,7 +100,7 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
   )
 
   // Year, bands, periods, holidays
-  const yearId = base.year
+  const yearId = current.year
   rows.academic_years.push({
     id: yearId, name: year.name, starts_on: year.startsOn, ends_on: year.endsOn, status: 'open',
     adaptation_ends_on: year.adaptationEndsOn,
@@ -96,12 +124,11 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
 
   // Classes with their sizes; the remainder goes first to the demo family's classes so that even a tiny
   // school has them filled.
-  const perGrade = classesPerGrade(opts.students)
   const classes: ClassInfo[] = []
   for (let grade = 1; grade <= 11; grade++) {
     for (let i = 0; i < perGrade; i++) {
       const letter = LETTERS[i]
-      classes.push({ id: base.class + classes.length, grade, letter, name: `${grade}${letter}`, size: 0, teacherId: null, roster: [] })
+      classes.push({ id: current.class + classes.length, grade, letter, name: `${grade}${letter}`, size: 0, teacherId: null, roster: [] })
     }
   }
   const byName = new Map(classes.map((c) => [c.name, c]))
@@ -113,7 +140,7 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
 
   // Curriculum and the units of teaching (subgroups get a group each)
   const units: Unit[] = []
-  let groupSeq = base.group
+  let groupSeq = current.group
   const groupsOfClass = new Map<number, number[][]>() // class → [[group of subgroup 1…], [… of subgroup 2]]
   for (const c of classes) {
     const halves: number[][] = [[], []]
@@ -235,30 +262,35 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
 
   // Families and students
   const studentIds: number[] = []
-  const studentInfo = new Map<number, { grade: number; classId: number; name: Name }>()
+  const studentInfo = new Map<number, { grade: number; classId: number | null; name: Name }>()
   const freeSlots = rng.shuffle(classes.flatMap((c) => Array.from({ length: c.size }, () => c)))
   const used = new Array<boolean>(freeSlots.length).fill(false)
   const takeSlot = (c: ClassInfo) => {
     const i = freeSlots.findIndex((s, j) => s === c && !used[j])
     used[i] = true
   }
+  // A child's grade here is the one they are (or would be) in this year: a graduate of three years ago counts as 14.
   const childBirth = (grade: number) => born(`${Y - 7 - grade}-09-01`, 364)
 
+  /** A family with its children: in this year's classes, or (`cls` null) students of earlier years only. */
   function family(
-    children: { cls: ClassInfo; sex: Sex }[], makeup: 'both' | 'mother' | 'father', consent: Consent, channel?: Channel,
+    children: { cls: ClassInfo | null; grade: number; sex: Sex }[], makeup: 'both' | 'mother' | 'father', consent: Consent, channel?: Channel,
+    consentYear = Y,
   ): { mother: number | null; kids: number[] } {
     const fam: FamilyNames = { surname: names.surname(), father: names.father() }
-    const kids = children.map(({ cls, sex }) => {
+    const kids = children.map(({ cls, grade, sex }) => {
       const n = names.child(fam, sex)
-      const id = person(n, childBirth(cls.grade), ['student'], null, null)
-      studentIds.push(id)
-      studentInfo.set(id, { grade: cls.grade, classId: cls.id, name: n })
-      cls.roster.push(id)
+      const id = person(n, childBirth(grade), ['student'], null, null)
+      studentInfo.set(id, { grade, classId: cls?.id ?? null, name: n })
+      if (cls) {
+        studentIds.push(id)
+        cls.roster.push(id)
+      }
       return id
     })
-    const oldest = Math.max(...children.map((c) => c.cls.grade))
+    const oldest = Math.max(...children.map((c) => c.grade))
     const parentBirth = () => born(`${Y - 7 - oldest - rng.int(22, 38)}-01-01`, 364)
-    const consentOn = consent === 'unknown' ? null : born(`${Y}-08-20`, 30)
+    const consentOn = consent === 'unknown' ? null : born(`${consentYear}-08-20`, 30)
     let anyEmail = false
     const parentEmail = (n: Name) => `${translit(n.first)}.${translit(n.last)}${rng.int(1, 999)}@${rng.pick(['example.com', 'example.net', 'example.org'])}`
     function parent(n: Name, relation: string): number {
@@ -286,20 +318,20 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
 
   takeSlot(demoClass)
   takeSlot(siblingClass)
-  const demo = family([{ cls: demoClass, sex: 'f' }, { cls: siblingClass, sex: 'm' }], 'both', 'given', 'diary')
+  const demo = family([{ cls: demoClass, grade: demoClass.grade, sex: 'f' }, { cls: siblingClass, grade: siblingClass.grade, sex: 'm' }], 'both', 'given', 'diary')
   accounts.parent = demo.mother!
   accounts.student = demo.kids[0]
 
   for (let i = 0; i < freeSlots.length; i++) {
     if (used[i]) continue
     used[i] = true
-    const children = [{ cls: freeSlots[i], sex: (rng.chance(0.5) ? 'm' : 'f') as Sex }]
+    const children: { cls: ClassInfo; grade: number; sex: Sex }[] = [{ cls: freeSlots[i], grade: freeSlots[i].grade, sex: rng.chance(0.5) ? 'm' : 'f' }]
     // About one family in five has two children at the school, a few have three; siblings are of different ages.
     const wanted = rng.chance(0.2) ? (rng.chance(0.15) ? 3 : 2) : 1
     for (let j = i + 1; j < freeSlots.length && j < i + 200 && children.length < wanted; j++) {
       if (!used[j] && !children.some((c) => c.cls.grade === freeSlots[j].grade)) {
         used[j] = true
-        children.push({ cls: freeSlots[j], sex: rng.chance(0.5) ? 'm' : 'f' })
+        children.push({ cls: freeSlots[j], grade: freeSlots[j].grade, sex: rng.chance(0.5) ? 'm' : 'f' })
       }
     }
     const makeup = rng.weighted<'both' | 'mother' | 'father'>([['both', 70], ['mother', 25], ['father', 5]])
@@ -316,33 +348,56 @@ export function planSchool(opts: PlanOptions, base: IdBase): SchoolPlan {
     studentRow.get(id)!.pe_exempt_until = rng.pick(exemptUntil)
   }
 
-  // Class rows, enrollments, subgroups split by the alphabetical roster
+  // Rosters in the journal's (alphabetical) order
   const collator = new Intl.Collator('ru')
   const byAlphabet = (a: number, b: number) => {
     const x = studentInfo.get(a)!.name
     const y = studentInfo.get(b)!.name
     return collator.compare(x.last, y.last) || collator.compare(x.first, y.first) || collator.compare(x.middle, y.middle) || a - b
   }
+  for (const c of classes) c.roster.sort(byAlphabet)
+  const counts: Record<string, number> = {
+    classes: classes.length, teachers: load.size, students: studentIds.length, parents: rows.parents.length,
+    persons: rows.persons.length, groups: rows.groups.length, curriculum: rows.curriculum.length, workload: rows.workload.length,
+  }
+
+  // The earlier years, built from this one; their rows go before this year's, as they were written in their time.
+  const years: PlannedYear[] = [{ id: yearId, plan: year, closed: false, yearsAgo: 0 }]
+  let history: HistoryPlan | null = null
+  if (closedYears > 0) {
+    const makeups = [['both', 70], ['mother', 25], ['father', 5]] as const
+    const consents = [['given', 88], ['unknown', 8], ['refused', 4]] as const
+    history = planHistory({
+      rng: new Rng(opts.seed ^ 0x41d7), startYear: Y, closedYears, ids: base, classes, halves: groupsOfClass,
+      groups: rows.groups, curriculum: rows.curriculum, workload: rows.workload, keep: new Set(demo.kids), byAlphabet,
+      classSize: Math.floor(opts.students / classes.length),
+      newStudent: (grade) => family([{ cls: null, grade, sex: rng.chance(0.5) ? 'm' : 'f' }], rng.weighted(makeups), rng.weighted(consents),
+        undefined, Y - closedYears).kids[0],
+    })
+    years.unshift(...history.years)
+  }
+
+  // Class rows, enrollments, subgroups split by the roster
   for (const c of classes) {
     rows.classes.push({ id: c.id, year_id: yearId, grade: c.grade, letter: c.letter, class_teacher_id: c.teacherId })
-    const roster = [...c.roster].sort(byAlphabet)
-    for (const s of roster) {
-      rows.enrollments.push({ student_id: s, class_id: c.id, from_date: year.startsOn, to_date: null, reason_in: 'initial', reason_out: null, note: '' })
+    for (const s of c.roster) {
+      const reason = history?.currentReason.get(s) ?? 'initial'
+      rows.enrollments.push({ student_id: s, class_id: c.id, from_date: year.startsOn, to_date: null, reason_in: reason, reason_out: null, note: '' })
     }
     const halves = groupsOfClass.get(c.id)
     if (!halves) continue
-    const cut = Math.ceil(roster.length / 2)
-    roster.forEach((s, i) => {
+    const cut = Math.ceil(c.roster.length / 2)
+    c.roster.forEach((s, i) => {
       for (const g of halves[i < cut ? 0 : 1]) rows.group_members.push({ group_id: g, student_id: s, from_date: year.startsOn, to_date: null })
     })
   }
 
-  const teacherCount = load.size
-  return {
-    rows, year, accounts, createdAt,
-    counts: {
-      classes: classes.length, teachers: teacherCount, students: studentIds.length, parents: rows.parents.length,
-      persons: rows.persons.length, groups: rows.groups.length, curriculum: rows.curriculum.length, workload: rows.workload.length,
-    },
+  if (history) {
+    const prepend = <T extends HistoryTables>(table: T, earlier: SchoolPlan['rows'][T]) => {
+      rows[table] = [...earlier, ...rows[table]] as SchoolPlan['rows'][T]
+    }
+    for (const table of Object.keys(history.rows) as HistoryTables[]) prepend(table, history.rows[table])
+    counts.former_students = history.former
   }
+  return { rows, year, years, accounts, createdAt, counts, leftAfterNine: history?.leftAfterNine ?? new Set() }
 }
