@@ -147,3 +147,16 @@ export async function loginAs(app: FastifyInstance, login: string, password = PA
   if (res.statusCode !== 303) throw new Error(`login as ${login} failed: ${res.statusCode}`)
   return c
 }
+
+/**
+ * A logged-in client per role of a fixture (the login of each from loginOf; 'anonymous' only visits /login),
+ * for the tests that try every route as every role.
+ */
+export async function clientsByRole<R extends string>(app: FastifyInstance, roles: readonly R[], loginOf: (role: R) => string = (r) => r): Promise<Record<R, Client>> {
+  const as = {} as Record<R, Client>
+  for (const r of roles) {
+    as[r] = r === 'anonymous' ? new Client(app) : await loginAs(app, loginOf(r))
+    if (r === 'anonymous') await as[r].get('/login')
+  }
+  return as
+}

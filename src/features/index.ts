@@ -21,9 +21,11 @@ import integrityRoutes from './integrity/integrity.routes.js'
 import archiveRoutes from './archive/archive.routes.js'
 import archivePrintRoutes from './archive-print/archive-print.routes.js'
 import weeklyRoutes from './reports-weekly/weekly.routes.js'
+import reportsRoutes from './reports/reports.routes.js'
 
 export const features: FastifyPluginAsync[] = [
   healthRoutes, authRoutes, homeRoutes, schoolRoutes, peopleRoutes, accountsRoutes, auditRoutes,
   timetableRoutes, journalRoutes, filesRoutes, attendanceRoutes, planRoutes, settingsRoutes, finalsRoutes,
   diaryRoutes, messagesRoutes, digestRoutes, integrityRoutes, archiveRoutes, archivePrintRoutes, weeklyRoutes,
+  reportsRoutes,
 ]

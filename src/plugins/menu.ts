@@ -18,6 +18,7 @@ export const MENU: { href: string; key: string; roles: Access[] }[] = [
   { href: '/journal/approvals', key: 'common.menu.approvals', roles: ['deputy'] },
   { href: '/finals/corrections', key: 'common.menu.corrections', roles: ['deputy', 'director'] },
   { href: '/my-class', key: 'common.menu.myClass', roles: ['classTeacher'] },
+  { href: '/reports', key: 'common.menu.reports', roles: ['admin', 'director', 'deputy', 'teacher', 'classTeacher'] },
   { href: '/students', key: 'common.menu.students', roles: ['clerk'] },
   { href: '/manage', key: 'common.menu.manage', roles: ['admin', 'director', 'deputy', 'scheduler', 'clerk'] },
 ]

@@ -45,6 +45,7 @@ export const common = {
     students: 'Ученики',
     staff: 'Сотрудники',
     myClass: 'Мой класс',
+    reports: 'Отчёты',
     import: 'Импорт списков',
     settings: 'Настройки',
     journal: 'Журнал',

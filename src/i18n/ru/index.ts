@@ -19,5 +19,6 @@ import { integrity } from './integrity.js'
 import { archive } from './archive.js'
 import { summary } from './summary.js'
 import { weekly } from './weekly.js'
+import { reports } from './reports.js'
 
-export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity, archive, summary, weekly }
+export const ru = { common, auth, school, people, accounts, audit, timetable, journal, files, attendance, plan, settings, finals, diary, messages, digest, integrity, archive, summary, weekly, reports }
