@@ -9,6 +9,9 @@ import { fullName, shortName } from '../auth/auth.queries.js'
 import { assertYearWritable, classesOfYear, getYear, type Year } from '../school/school.queries.js'
 import { atYearEnd, type AttemptRow, type ChecklistInput } from './archive.rules.js'
 
+/** The grade taught without marks (the journal refuses marks there too). */
+const UNMARKED_GRADE = 1
+
 type Q = DB | Transaction<Database>
 
 export { getYear, type Year }
@@ -65,14 +68,15 @@ export async function checklistData(db: Q, year: Year): Promise<ChecklistInput> 
   const students = [...inClass.values()]
 
   // A class's subjects: its curriculum and its workload; a group's subject for the group's members at the year's end.
+  // Grade 1 is taught without marks, so its pupils owe no year marks.
   const classSubjects = [
     ...await db.selectFrom('curriculum as x').innerJoin('subjects as s', 's.id', 'x.subject_id').innerJoin('classes as c', 'c.id', 'x.class_id')
-      .select(['c.id as class_id', 's.id', 's.name', 's.sort_order']).where('c.year_id', '=', year.id).execute(),
+      .select(['c.id as class_id', 's.id', 's.name', 's.sort_order']).where('c.year_id', '=', year.id).where('c.grade', '>', UNMARKED_GRADE).execute(),
     ...await db.selectFrom('workload as w').innerJoin('subjects as s', 's.id', 'w.subject_id').innerJoin('classes as c', 'c.id', 'w.class_id')
-      .select(['c.id as class_id', 's.id', 's.name', 's.sort_order']).where('c.year_id', '=', year.id).execute(),
+      .select(['c.id as class_id', 's.id', 's.name', 's.sort_order']).where('c.year_id', '=', year.id).where('c.grade', '>', UNMARKED_GRADE).execute(),
   ]
   const members = await db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id').innerJoin('subjects as s', 's.id', 'g.subject_id')
-    .select(['m.student_id', 'm.to_date', 's.id', 's.name', 's.sort_order']).where('g.year_id', '=', year.id).execute()
+    .select(['m.student_id', 'm.to_date', 's.id', 's.name', 's.sort_order']).where('g.year_id', '=', year.id).where('g.grade', '>', UNMARKED_GRADE).execute()
   const pairs: ChecklistInput['pairs'] = []
   const seen = new Set<string>()
   const add = (studentId: number, s: { id: number; name: string; sort_order: number }) => {
