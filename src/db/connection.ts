@@ -14,8 +14,8 @@ const STATEMENTS_KEPT = 500
 /**
  * Kysely's SQLite driver prepares every query anew, and compiling a statement costs as much as running a
  * small one (a tenth of a journal page's time, measured by `npm run bench`). The same SQL text reuses its
- * compiled statement, least recently used dropped first. Safe because better-sqlite3 runs one statement at a time
- * on this connection (and Kysely reads rows with all(), never holding an iterator open).
+ * compiled statement, least recently used dropped first. A kept statement is never in use twice: better-sqlite3
+ * runs one statement at a time on a connection and refuses any other while one is still iterating (a stream).
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const kept = new Map<string, SqliteStatement>()
@@ -69,7 +69,11 @@ class FifoDriver implements Driver {
   async savepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> { await this.inner.savepoint?.(c, name, compile) }
   async rollbackToSavepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> { await this.inner.rollbackToSavepoint?.(c, name, compile) }
   async releaseSavepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> { await this.inner.releaseSavepoint?.(c, name, compile) }
-  destroy(): Promise<void> { return this.inner.destroy() }
+  destroy(): Promise<void> {
+    // Whoever still waits goes on to the inner driver, which answers that the database is closed.
+    for (const next of this.queue.splice(0)) next()
+    return this.inner.destroy()
+  }
 }
 
 class FifoSqliteDialect extends SqliteDialect {
