@@ -2,7 +2,7 @@
 // and reasons, and the unsatisfactory marks with their topics — the lists the deputy hands to teachers for
 // catch-up work — and a summary by class. School-wide it is the summary only, each class linking to its lists.
 import type { ReportDef } from './reports.routes.js'
-import type { Report, ReportTable, Row } from './report.js'
+import type { Column, Report, ReportTable, Row } from './report.js'
 import { t } from '../../i18n/index.js'
 import { fmtDate } from '../../lib/dates.js'
 import { fullName, shortName } from '../auth/auth.queries.js'
@@ -112,6 +112,16 @@ function short(first: MissedRow | FailingRow): string {
   return shortName({ last_name: first.lastName, first_name: first.firstName, middle_name: first.middleName })
 }
 
+/** The cells a missed lesson and an unsatisfactory mark share: whose, when, what lesson, who taught it. */
+function lessonCells(name: string, it: MissedRow | FailingRow) {
+  return { student: name, date: fmtDate(it.date), subject: it.subject, topic: it.topic || t('reports.debts.noTopic'), teacher: it.teacher }
+}
+
+/** Text columns labelled from the catalogue (reports.debts.cols.<key>). */
+function textColumns(...keys: string[]): Column[] {
+  return keys.map((key) => ({ key, label: t(`reports.debts.cols.${key}`), kind: 'text' }))
+}
+
 function missedTable(g: Grouped<MissedRow>): ReportTable {
   const rows: Row[] = []
   for (const { first, items } of g.groups) {
@@ -121,23 +131,13 @@ function missedTable(g: Grouped<MissedRow>): ReportTable {
     rows.push({ strong: true, cells: { student: head(first), topic: t('reports.debts.missedHead', { n: c.total, split }) } })
     const name = short(first)
     for (const it of items) {
-      rows.push({ cells: {
-        student: name, date: fmtDate(it.date), subject: it.subject, topic: it.topic || t('reports.debts.noTopic'),
-        reason: t(`reports.debts.reasons.${it.reason ?? 'none'}`), teacher: it.teacher,
-      } })
+      rows.push({ cells: { ...lessonCells(name, it), reason: t(`reports.debts.reasons.${it.reason ?? 'none'}`) } })
     }
   }
   return {
     title: t('reports.debts.tables.missed'),
     // The date is text: a heading row has none, and «—» there would read as a missing date.
-    columns: [
-      { key: 'student', label: t('reports.debts.cols.student'), kind: 'text' },
-      { key: 'date', label: t('reports.debts.cols.date'), kind: 'text' },
-      { key: 'subject', label: t('reports.debts.cols.subject'), kind: 'text' },
-      { key: 'topic', label: t('reports.debts.cols.topic'), kind: 'text' },
-      { key: 'reason', label: t('reports.debts.cols.reason'), kind: 'text' },
-      { key: 'teacher', label: t('reports.debts.cols.teacher'), kind: 'text' },
-    ],
+    columns: textColumns('student', 'date', 'subject', 'topic', 'reason', 'teacher'),
     rows,
     empty: t('reports.debts.empty.missed'),
   }
@@ -149,22 +149,12 @@ function failingTable(g: Grouped<FailingRow>): ReportTable {
     rows.push({ strong: true, cells: { student: head(first), topic: t('reports.debts.failingHead', { n: items.length }) } })
     const name = short(first)
     for (const it of items) {
-      rows.push({ cells: {
-        student: name, date: fmtDate(it.date), subject: it.subject, topic: it.topic || t('reports.debts.noTopic'), mark: it.value, kind: it.kind ?? '', teacher: it.teacher,
-      } })
+      rows.push({ cells: { ...lessonCells(name, it), mark: it.value, kind: it.kind ?? '' } })
     }
   }
   return {
     title: t('reports.debts.tables.failing'),
-    columns: [
-      { key: 'student', label: t('reports.debts.cols.student'), kind: 'text' },
-      { key: 'date', label: t('reports.debts.cols.date'), kind: 'text' },
-      { key: 'subject', label: t('reports.debts.cols.subject'), kind: 'text' },
-      { key: 'topic', label: t('reports.debts.cols.topic'), kind: 'text' },
-      { key: 'mark', label: t('reports.debts.cols.mark'), kind: 'text' },
-      { key: 'kind', label: t('reports.debts.cols.kind'), kind: 'text' },
-      { key: 'teacher', label: t('reports.debts.cols.teacher'), kind: 'text' },
-    ],
+    columns: textColumns('student', 'date', 'subject', 'topic', 'mark', 'kind', 'teacher'),
     rows,
     empty: t('reports.debts.empty.failing'),
   }
