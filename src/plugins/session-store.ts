@@ -2,8 +2,13 @@
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { DB } from '../db/connection.js'
+import { prepared } from '../db/prepared.js'
 
 type Cb = (err?: unknown) => void
+
+/** Read for every request that carries a session cookie: a prepared query (see db/prepared.ts). */
+const sessionData = prepared((db, sid: string, now: string) =>
+  db.selectFrom('sessions').select('data').where('sid', '=', sid).where('expires_at', '>', now))
 type GetCb = (err: unknown, result?: Session | null) => void
 
 export class SqliteSessionStore implements SessionStore {
@@ -27,13 +32,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   get(sid: string, cb: GetCb): void {
-    this.db
-      .selectFrom('sessions')
-      .select('data')
-      .where('sid', '=', sid)
-      .where('expires_at', '>', new Date().toISOString())
-      .executeTakeFirst()
-      .then((row) => cb(null, row ? JSON.parse(row.data) : null), cb)
+    sessionData(this.db, sid, new Date().toISOString())
+      .then(([row]) => cb(null, row ? JSON.parse(row.data) : null), cb)
   }
 
   destroy(sid: string, cb: Cb): void {

@@ -1,6 +1,7 @@
 // Queries of the auth area: the current user, credentials, lockout, sessions, invitations.
 import { sql } from 'kysely'
 import type { DB } from '../../db/connection.js'
+import { prepared } from '../../db/prepared.js'
 import type { Role } from '../../db/types.js'
 
 export interface CurrentUser {
@@ -15,24 +16,26 @@ export interface CurrentUser {
 }
 
 /** One query per request: the account, its person, roles and class-teacher classes. */
+const currentUserRow = prepared((db, userId: number) => db
+  .selectFrom('users as u')
+  .innerJoin('persons as p', 'p.id', 'u.person_id')
+  .select([
+    'u.id as userId',
+    'u.person_id as personId',
+    'u.login',
+    'p.last_name',
+    'p.first_name',
+    'p.middle_name',
+    sql<string | null>`(select group_concat(role) from person_roles r where r.person_id = p.id)`.as('roles'),
+    sql<string | null>`(select group_concat(c.id) from classes c join academic_years y on y.id = c.year_id
+                         where c.class_teacher_id = p.id and y.status <> 'closed')`.as('classes'),
+  ])
+  .where('u.id', '=', userId)
+  .where('u.disabled_at', 'is', null))
+
+/** The logged-in user, read for every request (a prepared query: see db/prepared.ts). */
 export async function loadCurrentUser(db: DB, userId: number): Promise<CurrentUser | null> {
-  const row = await db
-    .selectFrom('users as u')
-    .innerJoin('persons as p', 'p.id', 'u.person_id')
-    .select([
-      'u.id as userId',
-      'u.person_id as personId',
-      'u.login',
-      'p.last_name',
-      'p.first_name',
-      'p.middle_name',
-      sql<string | null>`(select group_concat(role) from person_roles r where r.person_id = p.id)`.as('roles'),
-      sql<string | null>`(select group_concat(c.id) from classes c join academic_years y on y.id = c.year_id
-                           where c.class_teacher_id = p.id and y.status <> 'closed')`.as('classes'),
-    ])
-    .where('u.id', '=', userId)
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst()
+  const [row] = await currentUserRow(db, userId)
   if (!row) return null
   return {
     userId: row.userId,

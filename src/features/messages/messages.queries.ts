@@ -2,6 +2,7 @@
 // part in, and sending. Every read is scoped by the asking person; a thread is only ever read by its participants.
 import { sql } from 'kysely'
 import type { DB } from '../../db/connection.js'
+import { prepared } from '../../db/prepared.js'
 import type { Role } from '../../db/types.js'
 import { audit, type Actor } from '../../lib/audit.js'
 import { nowIso } from '../../lib/dates.js'
@@ -250,13 +251,15 @@ const unreadSql = (personId: number) => sql<number>`(select count(*) from messag
   and (tp.last_read_at is null or m.created_at > tp.last_read_at))`
 
 /** Messages others wrote in my threads after I last opened them: the number next to «Сообщения». */
+const unreadRow = prepared((db, personId: number) => db.selectFrom('messages as m')
+  .innerJoin('thread_participants as tp', (j) => j.onRef('tp.thread_id', '=', 'm.thread_id').on('tp.person_id', '=', personId))
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('m.sender_id', '<>', personId)
+  .where((eb) => eb.or([eb('tp.last_read_at', 'is', null), eb('m.created_at', '>', eb.ref('tp.last_read_at'))])))
+
+/** Messages to the person not read yet: the menu's badge on every page (a prepared query: see db/prepared.ts). */
 export async function unreadCount(db: DB, personId: number): Promise<number> {
-  const r = await db.selectFrom('messages as m')
-    .innerJoin('thread_participants as tp', (j) => j.onRef('tp.thread_id', '=', 'm.thread_id').on('tp.person_id', '=', personId))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('m.sender_id', '<>', personId)
-    .where((eb) => eb.or([eb('tp.last_read_at', 'is', null), eb('m.created_at', '>', eb.ref('tp.last_read_at'))]))
-    .executeTakeFirstOrThrow()
+  const [r] = await unreadRow(db, personId)
   return Number(r.n)
 }
 
