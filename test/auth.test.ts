@@ -1,5 +1,6 @@
 // HTTP tests of the auth area: login, lockout, CSRF, sessions, registration by code (R-ACC-1,4,5).
 import t from 'tap'
+import argon2 from 'argon2'
 import { buildTestApp, makePerson, loginAs, Client, PASSWORD } from './helper.js'
 import { nowIso, addDays } from '../src/lib/dates.js'
 import { generateCode } from '../src/features/auth/auth.service.js'
@@ -163,4 +164,30 @@ t.test('an idle session ends after the configured time', async (t) => {
   const res = await c.get('/')
   t.equal(res.statusCode, 302)
   t.match(res.headers.location, 'm=expired')
+})
+
+t.test('R-NF-2: passwords are hashed at 19 MiB; an older, heavier hash is replaced at its next good login only', async (t) => {
+  const { app, db } = await buildTestApp()
+  t.teardown(() => app.close())
+  const p = await makePerson(db, { roles: ['teacher'], login: 'old' })
+  // The library's default, used before: 64 MiB, 3 passes, 4 lanes.
+  const heavy = await argon2.hash(PASSWORD, { type: argon2.argon2id })
+  await db.updateTable('users').set({ password_hash: heavy }).where('id', '=', p.userId!).execute()
+  const hashOf = async () => (await db.selectFrom('users').select('password_hash').where('id', '=', p.userId!).executeTakeFirstOrThrow()).password_hash
+  t.match(heavy, /^\$argon2id\$v=19\$m=65536,t=3,p=4\$/)
+
+  const c = new Client(app)
+  await c.get('/login')
+  t.equal((await c.post('/login', { login: 'old', password: 'wrong-password' })).statusCode, 401, 'a wrong password is refused')
+  t.equal(await hashOf(), heavy, 'a failed login changes nothing')
+  await loginAs(app, 'old')
+  const light = await hashOf()
+  t.match(light, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, 'replaced at the good login')
+  t.ok(await argon2.verify(light, PASSWORD))
+  await loginAs(app, 'old')
+  t.equal(await hashOf(), light, 'and kept from then on')
+
+  // Many logins at once: all answered, none refused by the limit on hashing at once.
+  const results = await Promise.all(Array.from({ length: 6 }, () => loginAs(app, 'old').then(() => true, () => false)))
+  t.same(results, [true, true, true, true, true, true])
 })

@@ -1,6 +1,6 @@
 // Test helper: a migrated app on a fresh database, factories for people, and a client that logs in through
 // the real login form and carries cookies and the CSRF token like a browser.
-import argon2 from 'argon2'
+import { hashPassword } from '../src/features/auth/auth.service.js'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
@@ -15,7 +15,7 @@ export const PASSWORD = 'test-password-1'
 let passwordHash: Promise<string> | null = null
 /** One argon2id hash per test process: hashing is deliberately slow, tests make many users. */
 export function testPasswordHash(): Promise<string> {
-  passwordHash ??= argon2.hash(PASSWORD, { type: argon2.argon2id })
+  passwordHash ??= hashPassword(PASSWORD)
   return passwordHash
 }
 

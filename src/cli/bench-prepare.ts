@@ -2,7 +2,7 @@
 // prints, as JSON, what the load generator needs — the pages to fetch and, for up to 50 teachers, a login and an
 // extra lesson dated today in one of their classes, whose marks the save-lesson and concurrency cases write.
 // It writes only into the copy it is given.
-import argon2 from 'argon2'
+import { hashPassword } from '../features/auth/auth.service.js'
 import { openDatabase } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { addDays, localDate, mondayOf } from '../lib/dates.js'
@@ -52,7 +52,7 @@ async function main(file: string, maxTeachers: number): Promise<BenchPlan> {
     const chosen = [...pick.entries()].slice(0, maxTeachers)
 
     const kind = await db.selectFrom('work_kinds').select('id').where('deadline', '=', 'same_day').orderBy('sort_order').executeTakeFirstOrThrow()
-    const hash = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id })
+    const hash = await hashPassword(DEMO_PASSWORD)
     const now = new Date().toISOString()
     const teachers: BenchTeacher[] = []
     await db.transaction().execute(async (trx) => {

@@ -8,9 +8,38 @@ import { CODE_ALPHABET, afterFailure, codeState, isLocked, normalizeCode, type C
 import { findUserByLogin } from './auth.queries.js'
 import { fullName } from './auth.queries.js'
 
-// argon2id with the library's defaults (64 MiB, t=3): a few tens of ms per login on an old PC.
+/**
+ * argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane). A login holds this memory while
+ * its password is checked: the library's default (64 MiB, 4 lanes) made one login the largest item of the
+ * server's peak memory (R-NF-2; `npm run bench`: 116 MB at start, 185 MB at peak from logins alone). A hash made
+ * with other settings is checked as it is and replaced at its next successful login.
+ */
+const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
+
+/** Checks at once at most this many passwords, so that a wave of logins cannot take the memory of many. */
+const HASHING_AT_ONCE = 2
+let hashing = 0
+const waiting: (() => void)[] = []
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= HASHING_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve))
+  else hashing++
+  try {
+    return await work()
+  } finally {
+    // The freed place goes straight to the next in line, if any.
+    const next = waiting.shift()
+    if (next) next()
+    else hashing--
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id })
+  return oneAtATime(() => argon2.hash(password, HASH_OPTIONS))
+}
+
+function verifyPassword(hash: string, password: string): Promise<boolean> {
+  return oneAtATime(() => argon2.verify(hash, password)).catch(() => false)
 }
 
 // Verified against when the login does not exist, so that timing does not reveal which logins exist.
@@ -28,13 +57,13 @@ export async function attemptLogin(
   const user = await findUserByLogin(db, login)
   if (!user) {
     dummyHash ??= hashPassword('not-a-real-password')
-    await argon2.verify(await dummyHash, password).catch(() => false)
+    await verifyPassword(await dummyHash, password)
     return { ok: false, reason: 'failed' }
   }
   const actor: Actor = { userId: user.id, personId: user.person_id, ip }
   if (user.disabled_at) return { ok: false, reason: 'disabled' }
   if (isLocked(user, now)) return { ok: false, reason: 'locked', until: user.locked_until! }
-  const good = await argon2.verify(user.password_hash, password).catch(() => false)
+  const good = await verifyPassword(user.password_hash, password)
   if (!good) {
     const next = afterFailure(user, now, policy.threshold, policy.lockoutMinutes)
     await db.transaction().execute(async (trx) => {
@@ -48,8 +77,10 @@ export async function attemptLogin(
     if (next.locked_until && isLocked(next, now)) return { ok: false, reason: 'locked', until: next.locked_until }
     return { ok: false, reason: 'failed' }
   }
+  const rehashed = argon2.needsRehash(user.password_hash, HASH_OPTIONS) ? await hashPassword(password) : null
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: nowIso(now) }).where('id', '=', user.id).execute()
+    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: nowIso(now), ...(rehashed ? { password_hash: rehashed } : {}) })
+      .where('id', '=', user.id).execute()
     await audit(trx, actor, { action: 'auth.login', entity: 'user', entityId: user.id })
   })
   return { ok: true, userId: user.id }
@@ -132,7 +163,7 @@ export async function redeemInvitation(
 
 export async function changePassword(db: DB, actor: Actor & { userId: number }, current: string, next: string, keepSid: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', actor.userId).executeTakeFirstOrThrow()
-  if (!(await argon2.verify(row.password_hash, current).catch(() => false))) return false
+  if (!(await verifyPassword(row.password_hash, current))) return false
   const hash = await hashPassword(next)
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, password_changed_at: nowIso() }).where('id', '=', actor.userId).execute()
