@@ -57,7 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(dbPlugin, { db: opts.db })
   await app.register(sessionPlugin, { config, secret: opts.secret })
   await app.register(authPlugin, { config })
-  await app.register(viewPlugin, { production: process.env.NODE_ENV !== 'development' })
+  await app.register(viewPlugin, { production: process.env.NODE_ENV !== 'development', pageCacheBytes: config.pageCacheMb * 1_048_576 })
   await app.register(pdfPlugin, { chromiumPath: config.chromiumPath })
 
   app.setErrorHandler(async (error, req, reply) => {

@@ -29,6 +29,7 @@ export const SETTINGS = {
   backupHours: { env: 'BACKUP_HOURS', kind: 'int', default: '12', min: 0, max: 168, doc: 'hours between automatic backups; 0 switches them off' },
   backupKeep: { env: 'BACKUP_KEEP', kind: 'int', default: '14', min: 1, max: 1000, doc: 'good backups kept per folder' },
   backupWarnHours: { env: 'BACKUP_WARN_HOURS', kind: 'int', default: '36', min: 1, max: 10000, doc: 'the admin is warned when the newest good backup is older than this' },
+  pageCacheMb: { env: 'PAGE_CACHE_MB', kind: 'int', default: '24', min: 0, max: 1024, doc: 'memory for journal pages and diary weeks kept until their data changes, MB; 0 switches this off' },
   chromiumPath: { env: 'PUPPETEER_EXECUTABLE_PATH', kind: 'string', default: '/usr/bin/chromium', doc: 'browser used for PDFs (Debian chromium)' },
 } as const satisfies Record<string, Setting>
 

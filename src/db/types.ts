@@ -440,6 +440,13 @@ export interface BackupsTable {
   error: string | null
 }
 
+/** Bumped by triggers on every write to the school's data; read by the page cache (src/lib/page-cache.ts). */
+export interface DataVersionsTable {
+  /** 'school' or 'class:<id>' */
+  scope: string
+  v: number
+}
+
 export interface Database {
   school_settings: SchoolSettingsTable
   persons: PersonsTable
@@ -487,4 +494,5 @@ export interface Database {
   promotion_decisions: PromotionDecisionsTable
   year_archives: YearArchivesTable
   backups: BackupsTable
+  data_versions: DataVersionsTable
 }

@@ -35,7 +35,7 @@ export interface PlannedYear { id: number; plan: YearPlan; closed: boolean; year
 
 export interface SchoolPlan {
   /** The rows of every year (the earlier ones first): filter by year for one year's journal. */
-  rows: Omit<Rows, 'users' | 'sessions' | 'invitations' | 'audit_log' | JournalTables>
+  rows: Omit<Rows, 'users' | 'sessions' | 'invitations' | 'audit_log' | 'data_versions' | JournalTables>
   /** The current year. */
   year: YearPlan
   /** Every year of the plan, the oldest first and the current one last. */

@@ -2,8 +2,10 @@
 // period, final marks, teachers and holidays, and the acknowledgements of a week (R-D-1, R-D-2, R-FIN-5).
 // Every function takes the student whose diary is read; the routes decide first who may read it.
 import type { DB } from '../../db/connection.js'
+import { prepared } from '../../db/prepared.js'
 import type { AbsenceReason } from '../../db/types.js'
 import { audit, type Actor } from '../../lib/audit.js'
+import type { Scope } from '../../lib/page-cache.js'
 import { addDays, nowIso, weekday } from '../../lib/dates.js'
 import { fullName, shortName } from '../auth/auth.queries.js'
 import { assertYearWritable, classLabel } from '../school/school.queries.js'
@@ -304,6 +306,17 @@ export async function childrenOf(db: DB, parentId: number): Promise<number[]> {
 }
 
 /** Records a staff member's read of a diary (R-ACC-5: who opened whose diary). */
+/**
+ * The data versions a student's diary is built from: the school's and those of every class the student was
+ * ever in or has a subgroup in, since a mark entered this week may be for a lesson of an earlier class.
+ */
+export async function studentScopes(db: DB, studentId: number): Promise<Scope[]> {
+  return (await classesEver(db, studentId)).map((r) => `class:${r.id}` as const as Scope).concat('school')
+}
+const classesEver = prepared((db, studentId: number) => db.selectFrom('enrollments').select('class_id as id').where('student_id', '=', studentId)
+  .union(db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id').select('g.class_id as id')
+    .where('m.student_id', '=', studentId).where('g.class_id', 'is not', null).$narrowType<{ id: number }>()))
+
 export async function auditRead(db: DB, actor: Actor, studentId: number, what: Record<string, string>): Promise<void> {
   await audit(db, actor, { action: 'diary.read', entity: 'person', entityId: studentId, after: what })
 }

@@ -9,7 +9,7 @@ import { isStaff } from '../../plugins/auth.js'
 import { weekOf } from '../attendance/attendance.rules.js'
 import { sizeLabel } from '../journal/files.rules.js'
 import { YearClosedError } from '../school/school.queries.js'
-import { acknowledge, auditRead, classInfo } from './diary.queries.js'
+import { acknowledge, auditRead, classInfo, studentScopes } from './diary.queries.js'
 import { CLASS_AVERAGE_MIN, acknowledgeRefusal, fmtMean, readsClassAcknowledgements, readsSomeDiaries } from './diary.rules.js'
 import {
   acknowledgementsPage, classStudents, defaultStudent, openDiary, periodPage, staffClasses, today, weekPage, type DiaryCtx,
@@ -46,17 +46,35 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
     ctx, tab, weekHref: `/diary/${ctx.card.id}`, marksHref: `/diary/${ctx.card.id}/marks`,
   })
 
-  async function showWeek(req: FastifyRequest, reply: FastifyReply, ctx: DiaryCtx) {
+  // The week is kept until a write touches one of the student's classes or the school (src/lib/page-cache.ts);
+  // the viewer, the student, the week and today's date are the key. A staff read is audited every time.
+  async function showWeek(req: FastifyRequest, reply: FastifyReply, studentId: number | null): Promise<FastifyReply> {
+    const user = req.user!
     const day = today()
     const week = weekOf(field(req.query, 'week'), day)
-    if (ctx.access === 'staff') await auditRead(db, req.actor, ctx.card.id, { page: 'week', week: week.monday })
-    const m = await weekPage(db, ctx, req.user!.personId, week.monday, day)
-    return reply.page('diary/week', {
-      ...head(ctx, 'week'), ...m, day, weekInfo: week,
-      prevUrl: weekUrl(ctx.card.id, week.prev), nextUrl: weekUrl(ctx.card.id, week.next), nowUrl: `/diary/${ctx.card.id}`,
-      ackAction: `/diary/${ctx.card.id}/acknowledge`, ackFuture: acknowledgeRefusal(week.monday, day) === 'future',
-      sizeLabel, fmtDateTime,
+    const key = ['diary', user.userId, studentId, week.monday, day].join('|')
+    const part = studentId === null ? null : await app.pageCache.through(key, await studentScopes(db, studentId), async () => {
+      const ctx = await openDiary(db, user, studentId, day)
+      if (ctx === 'notFound' || ctx === 'forbidden') return null
+      const m = await weekPage(db, ctx, user.personId, week.monday, day)
+      const h = head(ctx, 'week')
+      return {
+        title: h.title, access: ctx.access,
+        html: app.renderPart('diary/week', {
+          ...h, ...m, day, weekInfo: week,
+          prevUrl: weekUrl(ctx.card.id, week.prev), nextUrl: weekUrl(ctx.card.id, week.next), nowUrl: `/diary/${ctx.card.id}`,
+          ackAction: `/diary/${ctx.card.id}/acknowledge`, ackFuture: acknowledgeRefusal(week.monday, day) === 'future',
+          sizeLabel, fmtDateTime,
+        }),
+      }
     })
+    if (!part) {
+      // Refused: the same answer as the other diary pages give (unless the data changed in between).
+      const ctx = await open(req, reply, studentId)
+      return ctx ? showWeek(req, reply, studentId) : reply
+    }
+    if (part.access === 'staff') await auditRead(db, req.actor, studentId!, { page: 'week', week: week.monday })
+    return reply.pagePart(part.title, part.html)
   }
 
   // The family's entry: their own diary or their first child's. Staff who read diaries get the list of their
@@ -65,10 +83,7 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
     const user = req.user!
     const day = today()
     const own = await defaultStudent(db, user, day)
-    if (own !== null) {
-      const ctx = await open(req, reply, own)
-      return ctx ? showWeek(req, reply, ctx) : reply
-    }
+    if (own !== null) return showWeek(req, reply, own)
     if (!isStaff(user)) return reply.page('diary/empty', { title: t('diary.empty.title') })
     if (!readsSomeDiaries(user)) return forbidden(reply)
     const classes = await staffClasses(db, user, day)
@@ -82,10 +97,7 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
     })
   })
 
-  app.get('/diary/:studentId', { preHandler: app.requireUser, config: FAMILY }, async (req, reply) => {
-    const ctx = await open(req, reply, studentParam(req))
-    return ctx ? showWeek(req, reply, ctx) : reply
-  })
+  app.get('/diary/:studentId', { preHandler: app.requireUser, config: FAMILY }, async (req, reply) => showWeek(req, reply, studentParam(req)))
 
   app.get('/diary/:studentId/marks', { preHandler: app.requireUser, config: FAMILY }, async (req, reply) => {
     const ctx = await open(req, reply, studentParam(req))

@@ -2,6 +2,7 @@
 // of the class), the lesson form and its save, late-entry approvals (R-J-1,2,4..8). The only Kysely code here.
 import type { Transaction } from 'kysely'
 import type { DB } from '../../db/connection.js'
+import { prepared } from '../../db/prepared.js'
 import type { Database } from '../../db/types.js'
 import { audit, type Actor } from '../../lib/audit.js'
 import { fullName, shortName } from '../auth/auth.queries.js'
@@ -61,6 +62,13 @@ export async function pagesOfClass(db: Q, classId: number) {
 }
 
 // ---------------------------------------------------------------------------------------------- page header
+
+/** The class a subgroup belongs to; null for a cross-class group or an unknown id. */
+export async function classOfGroup(db: DB, groupId: number): Promise<number | null> {
+  const [r] = await groupClass(db, groupId)
+  return r?.class_id ?? null
+}
+const groupClass = prepared((db, groupId: number) => db.selectFrom('groups').select('class_id').where('id', '=', groupId))
 
 export interface PageInfo {
   target: Target

@@ -44,20 +44,33 @@ export default async function journalRoutes(app: FastifyInstance): Promise<void>
     return reply.page('journal/index', { title: t('journal.title'), day, ...home })
   })
 
+  // The page is kept until a write touches its class or the school (src/lib/page-cache.ts): who asks, what
+  // was asked and today's date are the key, so access and the day's view are decided again for anything else.
   const showPage = async (req: FastifyRequest, reply: FastifyReply, target: Target, subjectId: number | null) => {
+    const user = req.user!
     const want = { history: field(req.query, 'history') === '1', allLessons: field(req.query, 'all') === '1' }
-    const m = await svc.journalPage(db, req.user!, target, subjectId, toId(field(req.query, 'period')), svc.today(), want)
-    // Links that switch one view option and keep the others.
-    const link = (o: Partial<typeof want>) => {
-      const v = { ...want, ...o }
-      const qs = [m.period ? `period=${m.period.id}` : '', v.history ? 'history=1' : '', v.allLessons ? 'all=1' : ''].filter(Boolean).join('&')
-      return `${m.pageHref}${qs ? '?' + qs : ''}`
-    }
-    return reply.page('journal/page', {
-      title: `${m.info.label} — ${m.info.subject}`, ...m, periodName, want,
-      links: { history: link({ history: !want.history }), all: link({ allLessons: !want.allLessons }) },
-      periodOptions: m.periods.map((p) => ({ value: p.id, label: `${periodName(p)} (${fmtDate(p.starts_on)} – ${fmtDate(p.ends_on)})` })),
+    const askedPeriod = toId(field(req.query, 'period'))
+    const day = svc.today()
+    const key = ['journal', user.userId, target.classId ?? `g${target.groupId}`, subjectId, askedPeriod, want.history, want.allLessons, day].join('|')
+    const part = await app.pageCache.through(key, await svc.pageScopes(db, target), async () => {
+      const m = await svc.journalPage(db, user, target, subjectId, askedPeriod, day, want)
+      // Links that switch one view option and keep the others.
+      const link = (o: Partial<typeof want>) => {
+        const v = { ...want, ...o }
+        const qs = [m.period ? `period=${m.period.id}` : '', v.history ? 'history=1' : '', v.allLessons ? 'all=1' : ''].filter(Boolean).join('&')
+        return `${m.pageHref}${qs ? '?' + qs : ''}`
+      }
+      const title = `${m.info.label} — ${m.info.subject}`
+      return {
+        title,
+        html: app.renderPart('journal/page', {
+          title, ...m, periodName, want,
+          links: { history: link({ history: !want.history }), all: link({ allLessons: !want.allLessons }) },
+          periodOptions: m.periods.map((p) => ({ value: p.id, label: `${periodName(p)} (${fmtDate(p.starts_on)} – ${fmtDate(p.ends_on)})` })),
+        }),
+      }
     })
+    return reply.pagePart(part!.title, part!.html)
   }
   app.get('/journal/class/:classId/:subjectId', { preHandler: staff }, async (req, reply) =>
     showPage(req, reply, { classId: idParam(req, 'classId'), groupId: null }, idParam(req, 'subjectId')))

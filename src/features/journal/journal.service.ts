@@ -13,6 +13,7 @@ import { lessonAccess, pageAccess, pagesOfTeacher, readsEverything, type Target 
 import { pageRoster, enrolledOn } from './journal.roster.js'
 import { cellName, individualName, parseLessonForm } from './journal.form.js'
 import { toId } from '../../lib/forms.js'
+import type { Scope } from '../../lib/page-cache.js'
 import * as q from './journal.queries.js'
 import {
   checkCells, choosePeriod, entryFrom, formatEntry, isFirstAfterHolidays, lastEntryDate, lessonsWithoutMark, missedInRow, nextPlanTopic, parseDeadline,
@@ -58,6 +59,12 @@ export async function journalHome(db: DB, user: CurrentUser, day: string, picked
 }
 
 // ---------------------------------------------------------------------------------------------- journal page
+
+/** The data versions a journal page is built from: its class's (a cross-class group's are the school's) and the school's. */
+export async function pageScopes(db: DB, target: Target): Promise<Scope[]> {
+  const classId = target.classId ?? await q.classOfGroup(db, target.groupId!)
+  return classId === null ? ['school'] : ['school', `class:${classId}`]
+}
 
 /** Lessons after today that the page shows unless the whole period is asked for. */
 const FUTURE_SHOWN = 5
