@@ -108,10 +108,24 @@ export async function journalPage(db: DB, user: CurrentUser, target: Target, sub
   const kindById = new Map(kinds.map((k) => [k.id, k]))
   const colsOf = new Map<number, { column: number; kindId: number }[]>()
   for (const c of columns) push(colsOf, c.lesson_id, { column: c.column_no, kindId: c.work_kind_id })
-  const cellMarks = new Map<string, { column: number; value: string }[]>()
-  for (const m of marks) push(cellMarks, `${m.lesson_id}:${m.student_id}`, { column: m.column_no, value: m.value })
-  const absent = new Set(absences.map((a) => `${a.lesson_id}:${a.student_id}`))
-  const changed = new Set(history.map((h) => `${h.lessonId}:${h.studentId}`))
+  // Per lesson, per student: a page has about 1,300 cells, so no string keys are built for them.
+  const byLesson = <V>() => new Map<number, Map<number, V>>()
+  const at = <V>(m: Map<number, Map<number, V>>, lessonId: number) => {
+    let inner = m.get(lessonId)
+    if (!inner) m.set(lessonId, inner = new Map())
+    return inner
+  }
+  const cellMarks = byLesson<{ column: number; value: string }[]>()
+  for (const m of marks) {
+    const cells = at(cellMarks, m.lesson_id)
+    const list = cells.get(m.student_id)
+    if (list) list.push({ column: m.column_no, value: m.value })
+    else cells.set(m.student_id, [{ column: m.column_no, value: m.value }])
+  }
+  const absent = byLesson<true>()
+  for (const a of absences) at(absent, a.lesson_id).set(a.student_id, true)
+  const changed = byLesson<true>()
+  for (const h of history) at(changed, h.lessonId).set(h.studentId, true)
 
   const columnHeads = lessons.map((l) => ({
     ...l,
@@ -128,6 +142,13 @@ export async function journalPage(db: DB, user: CurrentUser, target: Target, sub
     else months.push({ label, span: 1 })
   }
 
+  // Each lesson's column weights, looked up once per lesson rather than once per mark.
+  const NONE = new Map<number, true>()
+  const columnsOfLesson = lessons.map((l) => ({
+    lesson: l, held: l.date <= day,
+    marks: cellMarks.get(l.id), absent: absent.get(l.id) ?? NONE, changed: changed.get(l.id) ?? NONE,
+    weight: new Map((colsOf.get(l.id) ?? []).map((c) => [c.column, kindById.get(c.kindId)?.weight ?? 1])),
+  }))
   // Whose name is greyed: those not on the page on today's date (or the period's last day, for a past period).
   const refDate = day < from ? from : day > to ? to : day
   let markCount = 0
@@ -136,19 +157,17 @@ export async function journalPage(db: DB, user: CurrentUser, target: Target, sub
     const flags: boolean[] = []
     const weighted: { value: string; weight: number }[] = []
     let count = 0
-    const cells = lessons.map((l) => {
-      const key = `${l.id}:${s.studentId}`
-      if (!enrolledOn(s, l.date)) return { enrolled: false, text: '', absent: false, changed: false, anchor: key }
-      const ms = cellMarks.get(key) ?? []
-      const cols = colsOf.get(l.id) ?? []
-      for (const m of ms) {
-        const kind = kindById.get(cols.find((c) => c.column === m.column)?.kindId ?? -1)
-        weighted.push({ value: m.value, weight: kind?.weight ?? 1 })
-      }
+    const cells = columnsOfLesson.map((col) => {
+      const l = col.lesson
+      const isChanged = col.changed.has(s.studentId)
+      const anchor = isChanged ? `${l.id}:${s.studentId}` : ''
+      if (!enrolledOn(s, l.date)) return { enrolled: false, text: '', absent: false, changed: false, anchor }
+      const ms = col.marks?.get(s.studentId) ?? []
+      for (const m of ms) weighted.push({ value: m.value, weight: col.weight.get(m.column) ?? 1 })
       count += ms.length
-      if (l.date <= day) flags.push(ms.length > 0)
-      const isAbsent = absent.has(key)
-      return { enrolled: true, text: formatEntry(entryFrom(isAbsent, ms)), absent: isAbsent, changed: changed.has(key), anchor: key }
+      if (col.held) flags.push(ms.length > 0)
+      const isAbsent = col.absent.has(s.studentId)
+      return { enrolled: true, text: isAbsent || ms.length ? formatEntry(entryFrom(isAbsent, ms)) : '', absent: isAbsent, changed: isChanged, anchor }
     })
     markCount += count
     studentLessons += flags.length
