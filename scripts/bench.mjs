@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
+import { startServerProcess } from './serve.mjs'
 
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
@@ -55,14 +56,15 @@ function freePort() {
   })
 }
 
-async function startServer(dbFile, dataDir) {
+async function startServer(dbFile, dataDir, extraEnv = {}) {
   const port = await freePort()
   const env = {
     ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DB_FILE: dbFile, CREATE_DEMO: 'false',
     LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '10000', BACKUP_HOURS: '0', NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123', ...extraEnv,
   }
-  const child = spawn(process.execPath, ['dist/src/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // As `npm start` runs it: the same node flags and environment (scripts/serve.mjs).
+  const child = startServerProcess(env, ['ignore', 'pipe', 'pipe'])
   let output = ''
   child.stdout.on('data', (d) => { output += d })
   child.stderr.on('data', (d) => { output += d })
@@ -214,20 +216,38 @@ async function run(history) {
     // reads the journal; afterwards every save is in the database exactly once.
     if (CASES && !CASES.includes('concurrency')) return null
     const before = historyCounts(dbFile, teachers)
-    const [saves] = await Promise.all([
+    const [saves, diaryReads, journalReads] = await Promise.all([
       load({ url: `${server.base}/journal/lessons/0`, method: 'POST', connections: teachers.length, duration: DURATION,
         perConnection: teachers.map(saveConn) }),
       load({ url: `${server.base}${plan.diaryUrl}`, connections: 16, duration: DURATION, headers: as(parent) }),
       load({ url: `${server.base}${plan.journalUrl}`, connections: 8, duration: DURATION, headers: as(deputy) }),
     ])
     const concurrency = checkConcurrency(dbFile, teachers, before, saves, server.output())
+    const reads = (r) => ({ rps: round(r.rps), p50_ms: r.p50, p99_ms: r.p99, failed: Object.entries(r.byStatus).filter(([st]) => st !== '200').reduce((n, [, k]) => n + k, 0) + r.errors + r.timeouts })
+    concurrency.readers = { diary_week: reads(diaryReads), journal_page: reads(journalReads) }
     log(`  concurrency        ${teachers.length} teachers (${concurrency.lessonsSaved} got through), ${concurrency.answered} saves answered, ${concurrency.stored} stored, ` +
       `${concurrency.marks} marks of ${concurrency.expectedMarks} present, ${concurrency.problems.length} problems, ${concurrency.failed} failed, SQLITE_BUSY ${concurrency.busy}, ` +
       `p50 ${concurrency.p50_ms} ms, p99 ${concurrency.p99_ms} ms`)
+    log(`                     meanwhile diary week ${Math.round(diaryReads.rps)} req/s (p99 ${diaryReads.p99} ms), journal page ${Math.round(journalReads.rps)} req/s (p99 ${journalReads.p99} ms)`)
     for (const p of concurrency.problems) log(`    ${p}`)
 
     peak = Math.max(peak, rssOf(server.child.pid).peak)
     const baseline = results.find((r) => r.name === 'baseline')
+
+    // The same two pages built for every request (a second server, PAGE_CACHE_MB=0, on the same file and
+    // sessions): what a view costs right after a write to its class. Reported, not budgeted.
+    const uncached = []
+    const cold = await startServer(dbFile, runDir, { PAGE_CACHE_MB: '0' })
+    try {
+      for (const c of cases.filter((x) => x.name === 'journal_page' || x.name === 'diary_week')) {
+        const r = await load({ url: `${cold.base}${c.path}`, connections: c.connections, duration: DURATION, warmup: WARMUP, headers: c.headers })
+        uncached.push({ name: c.name, rps: round(r.rps), p50_ms: r.p50, p99_ms: r.p99, ratio: round(r.rps / baseline.rps, 4) })
+        log(`  ${(c.name + ', built').padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  (each request builds the page: PAGE_CACHE_MB=0)`)
+      }
+    } finally {
+      cold.child.kill('SIGTERM')
+      await new Promise((r) => cold.child.once('exit', r))
+    }
     const out = {
       baseline_rps: round(baseline.rps), peak_rss_mb: round(peak),
       database: { closed_years: history, ...counts, journal_students: plan.journalStudents, journal_lessons: plan.journalLessons, weekly_pdf_pages: plan.weeklyPdfStudents },
@@ -236,6 +256,7 @@ async function run(history) {
         bytes: r.bytes, bytes_compressed: r.bytes_compressed, connections: r.connections, failed: r.failed, peak_rss_mb_after: r.peak_rss_mb,
       })),
       concurrency,
+      uncached,
     }
     return out
   } finally {

@@ -39,15 +39,19 @@ async function main(): Promise<void> {
   const stopMail = startMailScheduler(app)
   const stopBackups = startBackupScheduler(app, backupSettings(config))
 
+  let closing = false
   const close = async (signal: string) => {
+    // A second signal (Ctrl+C reaches both scripts/serve.mjs, which passes it on, and the server) changes nothing.
+    if (closing) return
+    closing = true
     app.log.info({ signal }, 'shutting down')
     await stopMail()
     await stopBackups()
     await app.close()
     process.exit(0)
   }
-  process.once('SIGINT', () => void close('SIGINT'))
-  process.once('SIGTERM', () => void close('SIGTERM'))
+  process.on('SIGINT', () => void close('SIGINT'))
+  process.on('SIGTERM', () => void close('SIGTERM'))
 
   await app.listen({ port: config.port, host: config.host })
   if (config.createDemo) {
