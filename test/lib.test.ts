@@ -1,8 +1,9 @@
-// Dates (ДД.ММ.ГГГГ), form helpers and configuration validation.
+// Dates (ДД.ММ.ГГГГ), form helpers, configuration validation and the limiter of heavy jobs.
 import t from 'tap'
 import { parseDate, fmtDate, addDays, weekday, mondayOf } from '../src/lib/dates.js'
 import { safeNext, toId, keepInput } from '../src/lib/forms.js'
 import { loadConfig, ConfigError } from '../src/config.js'
+import { Limiter } from '../src/lib/limiter.js'
 
 t.test('dates typed by people and sent by date inputs', async (t) => {
   const cases: [string, string | null][] = [
@@ -43,4 +44,35 @@ t.test('configuration: defaults and validation', async (t) => {
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), { name: 'ConfigError' })
   t.throws(() => loadConfig({ SESSION_SECRET: 'short' }), { name: 'ConfigError' })
   t.throws(() => loadConfig({ COOKIE_SECURE: 'maybe' }), { name: 'ConfigError' })
+})
+
+t.test('R-NF-2: the limiter runs at most N jobs, the others in their order, and a failed job frees its place', async (t) => {
+  const limit = new Limiter(2)
+  const started: number[] = []
+  let running = 0
+  let most = 0
+  const gates = new Map<number, () => void>()
+  const job = (n: number, fail = false) => limit.run(async () => {
+    started.push(n)
+    running++
+    most = Math.max(most, running)
+    await new Promise<void>((resolve) => gates.set(n, resolve))
+    running--
+    if (fail) throw new Error(`job ${n}`)
+    return n
+  })
+  const tick = () => new Promise((r) => setImmediate(r))
+  const all = [job(1, true), job(2), job(3), job(4), job(5)]
+  await tick()
+  t.same(started, [1, 2], 'two at once')
+  t.same(limit.busy, { running: 2, waiting: 3 })
+  gates.get(1)!()
+  await t.rejects(all[0], /job 1/, 'a failure reaches its caller')
+  await tick()
+  t.same(started, [1, 2, 3], 'and frees its place for the next in line')
+  for (const n of [2, 3, 4, 5]) { gates.get(n)?.(); await tick(); await tick() }
+  t.same(await Promise.all(all.slice(1)), [2, 3, 4, 5])
+  t.same(started, [1, 2, 3, 4, 5], 'first come, first served')
+  t.equal(most, 2)
+  t.same(limit.busy, { running: 0, waiting: 0 })
 })

@@ -1,6 +1,7 @@
 // One Chromium (Debian's, never a downloaded one) shared by every PDF job: launched on first use, relaunched
 // if it dies, and with a bound on concurrent jobs so that printing cannot starve page serving.
 import type { Browser, Page } from 'puppeteer-core'
+import { Limiter } from '../lib/limiter.js'
 
 // Flags for a root sandbox with no network beyond loopback: no background connections, no first-run work.
 export const CHROMIUM_ARGS = [
@@ -11,10 +12,11 @@ export const CHROMIUM_ARGS = [
 
 export class BrowserPool {
   private browser: Promise<Browser> | null = null
-  private running = 0
-  private waiting: (() => void)[] = []
+  private readonly jobs: Limiter
 
-  constructor(private readonly executablePath: string, private readonly maxJobs = 2, private readonly javaScript = false) {}
+  constructor(private readonly executablePath: string, maxJobs = 2, private readonly javaScript = false) {
+    this.jobs = new Limiter(maxJobs)
+  }
 
   private launch(): Promise<Browser> {
     // puppeteer-core is loaded with the first PDF, not at start: 11 MB the server does not need until then.
@@ -30,20 +32,18 @@ export class BrowserPool {
   }
 
   /** Runs fn with a fresh page (JavaScript off unless the pool was made with it), at most maxJobs at once. */
-  async withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    if (this.running >= this.maxJobs) await new Promise<void>((r) => this.waiting.push(r))
-    this.running++
-    let page: Page | null = null
-    try {
-      const browser = await this.get()
-      page = await browser.newPage()
-      await page.setJavaScriptEnabled(this.javaScript)
-      return await fn(page)
-    } finally {
-      await page?.close().catch(() => undefined)
-      this.running--
-      this.waiting.shift()?.()
-    }
+  withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    return this.jobs.run(async () => {
+      let page: Page | null = null
+      try {
+        const browser = await this.get()
+        page = await browser.newPage()
+        await page.setJavaScriptEnabled(this.javaScript)
+        return await fn(page)
+      } finally {
+        await page?.close().catch(() => undefined)
+      }
+    })
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto'
 import argon2 from 'argon2'
 import type { DB } from '../../db/connection.js'
 import { audit, type Actor } from '../../lib/audit.js'
+import { Limiter } from '../../lib/limiter.js'
 import { nowIso } from '../../lib/dates.js'
 import { CODE_ALPHABET, afterFailure, codeState, isLocked, normalizeCode, type CodeState } from './auth.rules.js'
 import { findUserByLogin } from './auth.queries.js'
@@ -16,30 +17,15 @@ import { fullName } from './auth.queries.js'
  */
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
 
-/** Checks at once at most this many passwords, so that a wave of logins cannot take the memory of many. */
-const HASHING_AT_ONCE = 2
-let hashing = 0
-const waiting: (() => void)[] = []
-
-async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing >= HASHING_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve))
-  else hashing++
-  try {
-    return await work()
-  } finally {
-    // The freed place goes straight to the next in line, if any.
-    const next = waiting.shift()
-    if (next) next()
-    else hashing--
-  }
-}
+/** At most two passwords are hashed at once, so that a wave of logins cannot take the memory of many. */
+const hashing = new Limiter(2)
 
 export function hashPassword(password: string): Promise<string> {
-  return oneAtATime(() => argon2.hash(password, HASH_OPTIONS))
+  return hashing.run(() => argon2.hash(password, HASH_OPTIONS))
 }
 
 function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return oneAtATime(() => argon2.verify(hash, password)).catch(() => false)
+  return hashing.run(() => argon2.verify(hash, password)).catch(() => false)
 }
 
 // Verified against when the login does not exist, so that timing does not reveal which logins exist.
