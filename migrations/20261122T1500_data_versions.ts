@@ -23,7 +23,7 @@ const classOfLessonRow = (ref: 'NEW' | 'OLD') =>
 const bump = (select: string) => `insert into data_versions (scope, v) ${select} on conflict (scope) do update set v = v + 1;`
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create table data_versions (scope text primary key, v integer not null) without rowid`.execute(db)
+  await sql`create table data_versions (scope text primary key, v integer not null)`.execute(db)
   await sql`insert into data_versions (scope, v) values ('school', 0)`.execute(db)
   const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db)).rows.map((r) => r.name)
   for (const table of tables) {
