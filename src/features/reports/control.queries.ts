@@ -243,11 +243,13 @@ export async function planTopics(db: DB, yearId: number): Promise<(PlanTopic & {
  * per page and plan topic, the lessons held (not counting extracurricular ones, as planProgress does). For the
  * whole school ('all') the page lists are left out: they would name every page anyway.
  */
-export async function planCoverage(db: DB, yearId: number, asOf: string, pages: { classIds: number[]; groupIds: number[] } | 'all') {
+export async function planCoverage(db: DB, year: { id: number; starts_on: string }, asOf: string, pages: { classIds: number[]; groupIds: number[] } | 'all') {
   if (pages !== 'all' && !pages.classIds.length && !pages.groupIds.length) return []
   const rows = await db.selectFrom('lessons as l')
     .select(['l.class_id', 'l.group_id', 'l.subject_id', 'l.plan_topic_id', sql<number>`sum(l.extracurricular = 0)`.as('held')])
-    .where('l.year_id', '=', yearId).where('l.status', '=', 'scheduled').where('l.date', '<=', asOf)
+    // The year's first day as well as its id: through lessons_date the read is this year's lessons only, not
+    // every year's up to today (72 ms on the 5-year bench file, 1.7x the one-year figure).
+    .where('l.year_id', '=', year.id).where('l.status', '=', 'scheduled').where('l.date', '>=', year.starts_on).where('l.date', '<=', asOf)
     .$if(pages !== 'all', (q) => q.where((eb) => eb.or([
       eb('l.class_id', 'in', listOf(db, pages === 'all' ? [] : pages.classIds)),
       eb('l.group_id', 'in', listOf(db, pages === 'all' ? [] : pages.groupIds)),

@@ -280,7 +280,7 @@ async function buildControl(db: DB, ctx: ReportContext): Promise<Report> {
   const fromStart = scope.all && filters.teacherId === null && filters.range.from <= filters.year.starts_on
   const coverage = fromStart
     ? c.lessons.map((l) => ({ classId: l.classId, groupId: l.groupId, subjectId: l.subjectId, planTopicId: l.planTopicId, held: l.extracurricular ? 0 : 1 }))
-    : await planCoverage(db, filters.year.id, to, wholeSchool ? 'all' : { classIds, groupIds })
+    : await planCoverage(db, filters.year, to, wholeSchool ? 'all' : { classIds, groupIds })
   const covered = new Map<string, { topics: Set<number>; held: number }>()
   for (const r of coverage) {
     const id = pageKey(r.classId, r.groupId, r.subjectId)
