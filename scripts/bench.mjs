@@ -241,7 +241,7 @@ async function run(history) {
     try {
       for (const c of cases.filter((x) => x.name === 'journal_page' || x.name === 'diary_week')) {
         const r = await load({ url: `${cold.base}${c.path}`, connections: c.connections, duration: DURATION, warmup: WARMUP, headers: c.headers })
-        uncached.push({ name: c.name, rps: round(r.rps), p50_ms: r.p50, p99_ms: r.p99, ratio: round(r.rps / baseline.rps, 4) })
+        uncached.push({ name: c.name, rps: round(r.rps), p50_ms: r.p50, p99_ms: r.p99, ratio: Number((r.rps / baseline.rps).toPrecision(4)) })
         log(`  ${(c.name + ', built').padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${String(r.p50).padStart(5)} ms  p99 ${String(r.p99).padStart(5)} ms  (each request builds the page: PAGE_CACHE_MB=0)`)
       }
     } finally {
@@ -252,7 +252,7 @@ async function run(history) {
       baseline_rps: round(baseline.rps), peak_rss_mb: round(peak),
       database: { closed_years: history, ...counts, journal_students: plan.journalStudents, journal_lessons: plan.journalLessons, weekly_pdf_pages: plan.weeklyPdfStudents },
       cases: results.filter((r) => r.name !== 'baseline').map((r) => ({
-        name: r.name, rps: round(r.rps), p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: round(r.rps / baseline.rps, 4),
+        name: r.name, rps: round(r.rps), p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: Number((r.rps / baseline.rps).toPrecision(4)),
         bytes: r.bytes, bytes_compressed: r.bytes_compressed, connections: r.connections, failed: r.failed, peak_rss_mb_after: r.peak_rss_mb,
       })),
       concurrency,

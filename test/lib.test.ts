@@ -76,3 +76,23 @@ t.test('R-NF-2: the limiter runs at most N jobs, the others in their order, and 
   t.equal(most, 2)
   t.same(limit.busy, { running: 0, waiting: 0 })
 })
+
+t.test('addDays and weekday count days without Date objects, and agree with Date for every day of 1900–2100', async (t) => {
+  const cases: [string, number, string][] = [
+    ['2026-09-01', 0, '2026-09-01'], ['2026-08-31', 1, '2026-09-01'], ['2026-12-31', 1, '2027-01-01'], ['2027-01-01', -1, '2026-12-31'],
+    ['2028-02-28', 1, '2028-02-29'], ['2027-02-28', 1, '2027-03-01'], ['2100-02-28', 1, '2100-03-01'], ['2000-02-28', 1, '2000-02-29'],
+    ['2026-11-16', 7, '2026-11-23'], ['2026-11-16', -7, '2026-11-09'], ['2026-09-01', 365, '2027-09-01'],
+  ]
+  for (const [from, n, want] of cases) t.equal(addDays(from, n), want, `${from} ${n >= 0 ? '+' : ''}${n}`)
+  t.equal(weekday('2026-11-16'), 1, 'a Monday')
+  t.equal(weekday('2026-11-22'), 7, 'a Sunday')
+  t.equal(mondayOf('2026-11-22'), '2026-11-16')
+  let disagree = 0
+  for (let day = Date.UTC(1900, 0, 1) / 864e5; day <= Date.UTC(2100, 11, 31) / 864e5; day++) {
+    const iso = new Date(day * 864e5).toISOString().slice(0, 10)
+    const next = new Date((day + 40) * 864e5).toISOString().slice(0, 10)
+    const wd = new Date(day * 864e5).getUTCDay() || 7
+    if (addDays(iso, 40) !== next || addDays(next, -40) !== iso || weekday(iso) !== wd) disagree++
+  }
+  t.equal(disagree, 0)
+})

@@ -47,10 +47,36 @@ export function nowIso(now: Date = new Date()): string {
   return now.toISOString()
 }
 
+// Day arithmetic on the proleptic Gregorian calendar without Date objects (H. Hinnant's days_from_civil and
+// civil_from_days): every page computes weeks and periods, and a Date built and formatted per step was a
+// measurable part of a kept diary week's cost.
+function dayNumber(iso: string): number {
+  let y = +iso.slice(0, 4)
+  const m = +iso.slice(5, 7)
+  const d = +iso.slice(8, 10)
+  if (m <= 2) y--
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+function isoOfDay(n: number): string {
+  const z = n + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`
+}
+
 export function addDays(iso: string, days: number): string {
-  const [y, m, d] = iso.split('-').map(Number)
-  const t = new Date(Date.UTC(y, m - 1, d + days))
-  return t.toISOString().slice(0, 10)
+  return isoOfDay(dayNumber(iso) + days)
 }
 
 export function addMinutes(ts: Date, minutes: number): Date {
@@ -59,9 +85,8 @@ export function addMinutes(ts: Date, minutes: number): Date {
 
 /** ISO weekday, Monday = 1 … Sunday = 7. */
 export function weekday(iso: string): number {
-  const [y, m, d] = iso.split('-').map(Number)
-  const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay()
-  return wd === 0 ? 7 : wd
+  // Day 0 of the count (1970-01-01) was a Thursday.
+  return ((((dayNumber(iso) + 3) % 7) + 7) % 7) + 1
 }
 
 /** The Monday of the week containing the date. */
