@@ -228,6 +228,7 @@ async function run(history) {
     log(`  concurrency        ${teachers.length} teachers (${concurrency.lessonsSaved} got through), ${concurrency.answered} saves answered, ${concurrency.stored} stored, ` +
       `${concurrency.marks} marks of ${concurrency.expectedMarks} present, ${concurrency.problems.length} problems, ${concurrency.failed} failed, SQLITE_BUSY ${concurrency.busy}, ` +
       `p50 ${concurrency.p50_ms} ms, p99 ${concurrency.p99_ms} ms`)
+    log(`                     saves per teacher: least ${concurrency.saves_per_teacher.min}, median ${concurrency.saves_per_teacher.median}, most ${concurrency.saves_per_teacher.max}`)
     log(`                     meanwhile diary week ${Math.round(diaryReads.rps)} req/s (p99 ${diaryReads.p99} ms), journal page ${Math.round(journalReads.rps)} req/s (p99 ${journalReads.p99} ms)`)
     for (const p of concurrency.problems) log(`    ${p}`)
 
@@ -322,8 +323,10 @@ function checkConcurrency(file, teachers, before, saves, serverOutput) {
   })
   db.close()
   const failed = Object.entries(saves.byStatus).filter(([s]) => Number(s) !== 303).reduce((n, [, k]) => n + k, 0) + saves.errors + saves.timeouts
+  const perTeacher = teachers.map((_, i) => saves.connections[i]?.ok ?? 0).sort((a, b) => a - b)
   return {
     teachers: teachers.length, lessonsSaved: teachers.filter((_, i) => (saves.connections[i]?.ok ?? 0) > 0).length, answered, stored,
+    saves_per_teacher: { min: perTeacher[0], median: perTeacher[Math.floor(perTeacher.length / 2)], max: perTeacher[perTeacher.length - 1] },
     rps: round(saves.rps), p50_ms: saves.p50, p99_ms: saves.p99, marks: marksPresent, expectedMarks,
     problems, failed, busy: (serverOutput.match(/SQLITE_BUSY/g) ?? []).length,
   }

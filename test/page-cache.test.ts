@@ -249,7 +249,7 @@ t.test('R-NF-1: the cache keeps to its size, drops the least recently used, and 
   const page = (n: number) => async () => ({ html: 'ж'.repeat(1000) + n })
   const cache = new PageCache(db, 20_000)
   let built = 0
-  const get = (key: string) => cache.through(key, ['school'], async () => { built++; return page(built)() })
+  const get = (key: string) => cache.through(key, async () => ['school'], async () => { built++; return page(built)() })
   for (const k of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) await get(k)
   t.ok(cache.size.bytes <= 20_000, `within its size: ${cache.size.bytes} bytes in ${cache.size.entries} entries`)
   t.ok(cache.size.entries >= 5)
@@ -262,12 +262,12 @@ t.test('R-NF-1: the cache keeps to its size, drops the least recently used, and 
   await get('j')
   t.equal(built, 2, 'a write to the school: built again')
   const entries = cache.size.entries
-  t.equal(await cache.through('x', ['school'], async () => null), null)
+  t.equal(await cache.through('x', async () => ['school'], async () => null), null)
   t.equal(cache.size.entries, entries, 'a refusal is not kept')
 
   const off = new PageCache(db, 0)
   let n = 0
-  for (let i = 0; i < 3; i++) await off.through('k', ['school'], async () => ({ html: String(++n) }))
+  for (let i = 0; i < 3; i++) await off.through('k', async () => ['school'], async () => ({ html: String(++n) }))
   t.equal(n, 3, 'switched off: built every time')
   t.same(off.size, { entries: 0, bytes: 0 })
 

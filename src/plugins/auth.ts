@@ -64,7 +64,12 @@ export default fp<{ config: Config }>(
         ;(req as { idleExpired?: boolean }).idleExpired = true
         return
       }
-      const user = await loadCurrentUser(app.db, userId)
+      // The user and (for a page) the unread count in one turn on the database connection.
+      const found = await app.db.connection().execute(async (db) => {
+        const user = await loadCurrentUser(db, userId)
+        return { user, unread: user && req.method === 'GET' ? await unreadCount(db, user.personId) : 0 }
+      })
+      const user = found.user
       if (!user) {
         await req.session.destroy()
         return
@@ -73,7 +78,7 @@ export default fp<{ config: Config }>(
       if (now - last > TOUCH_MS) req.session.lastSeen = now
       req.user = user
       req.actor = { userId: user.userId, personId: user.personId, ip: req.ip }
-      if (req.method === 'GET') req.unread = await unreadCount(app.db, user.personId)
+      req.unread = found.unread
     })
 
     const requireUser: preHandlerHookHandler = async function (req, reply) {

@@ -53,7 +53,7 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
     const day = today()
     const week = weekOf(field(req.query, 'week'), day)
     const key = ['diary', user.userId, studentId, week.monday, day].join('|')
-    const part = studentId === null ? null : await app.pageCache.through(key, await studentScopes(db, studentId), async () => {
+    const part = studentId === null ? null : await app.pageCache.through(key, (db) => studentScopes(db, studentId), async (db) => {
       const ctx = await openDiary(db, user, studentId, day)
       if (ctx === 'notFound' || ctx === 'forbidden') return null
       const m = await weekPage(db, ctx, user.personId, week.monday, day)

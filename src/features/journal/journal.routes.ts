@@ -52,7 +52,7 @@ export default async function journalRoutes(app: FastifyInstance): Promise<void>
     const askedPeriod = toId(field(req.query, 'period'))
     const day = svc.today()
     const key = ['journal', user.userId, target.classId ?? `g${target.groupId}`, subjectId, askedPeriod, want.history, want.allLessons, day].join('|')
-    const part = await app.pageCache.through(key, await svc.pageScopes(db, target), async () => {
+    const part = await app.pageCache.through(key, (db) => svc.pageScopes(db, target), async (db) => {
       const m = await svc.journalPage(db, user, target, subjectId, askedPeriod, day, want)
       // Links that switch one view option and keep the others.
       const link = (o: Partial<typeof want>) => {
@@ -88,22 +88,28 @@ export default async function journalRoutes(app: FastifyInstance): Promise<void>
 
   app.post('/journal/lessons/:lessonId', { preHandler: staff }, async (req, reply) => {
     const id = idParam(req, 'lessonId')
-    await svc.assertCanEdit(db, req.user!, id)
-    const day = svc.today()
-    const input = keepInput(req.body)
-    if (field(req.body, 'action') === 'request') {
-      const parsed = parseLateRequest(req.body)
-      if (!parsed.ok) return lessonPage(reply, await svc.lessonFormModel(db, req.user!, id, day, { input, errors: parsed.errors }), 400)
-      const done = await svc.requestLate(db, req.user!, req.actor, id, parsed.value.reason)
-      // The form comes back with everything typed, so nothing is lost while the deputy decides.
-      delete input.late_reason
-      const notice = done === 'sent' ? t('journal.late.sent') : null
-      return lessonPage(reply, await svc.lessonFormModel(db, req.user!, id, day, { input, notice }))
-    }
-    const r = await svc.saveLesson(db, req.user!, req.actor, id, req.body, input, day)
-    if (!r.ok) return lessonPage(reply, r.model, r.status)
-    const text = !r.changed ? t('journal.form.nothingChanged') : r.lateUsed ? t('journal.form.savedLate') : t('journal.form.saved')
-    return reply.flashRedirect(`/journal/lessons/${id}`, text)
+    // The whole save in one turn on the database connection: its checks, its transaction and the form to show
+    // again. Taking a turn for each of its reads made a save wait behind every page of a busy minute. The reply
+    // is sent after the turn: sending saves the session, which needs the connection too.
+    type Outcome = { form: Awaited<ReturnType<typeof svc.lessonFormModel>>; status?: number } | { saved: string }
+    const out = await db.connection().execute(async (db): Promise<Outcome> => {
+      await svc.assertCanEdit(db, req.user!, id)
+      const day = svc.today()
+      const input = keepInput(req.body)
+      if (field(req.body, 'action') === 'request') {
+        const parsed = parseLateRequest(req.body)
+        if (!parsed.ok) return { form: await svc.lessonFormModel(db, req.user!, id, day, { input, errors: parsed.errors }), status: 400 }
+        const done = await svc.requestLate(db, req.user!, req.actor, id, parsed.value.reason)
+        // The form comes back with everything typed, so nothing is lost while the deputy decides.
+        delete input.late_reason
+        const notice = done === 'sent' ? t('journal.late.sent') : null
+        return { form: await svc.lessonFormModel(db, req.user!, id, day, { input, notice }) }
+      }
+      const r = await svc.saveLesson(db, req.user!, req.actor, id, req.body, input, day)
+      if (!r.ok) return { form: r.model, status: r.status }
+      return { saved: !r.changed ? t('journal.form.nothingChanged') : r.lateUsed ? t('journal.form.savedLate') : t('journal.form.saved') }
+    })
+    return 'saved' in out ? reply.flashRedirect(`/journal/lessons/${id}`, out.saved) : lessonPage(reply, out.form, out.status)
   })
 
   // ----- the deputy's approvals of late entries -------------------------------------------------------------
