@@ -14,11 +14,24 @@ export type Scope = 'school' | `class:${number}`
 const versionsOf = prepared((db, scopes: string) => db.selectFrom('data_versions').select(['scope', 'v'])
   .where('scope', 'in', sql<string>`(select value from json_each(${scopes}))`))
 
+/**
+ * A kept part: its HTML (with a slot for the CSRF token) and the whole pages last sent with it, each for one
+ * browser's CSRF cookie (filled by reply.pagePart in plugins/view.ts).
+ */
+export interface KeptPart { html: string; title: string; pages?: Map<string, Buffer> }
+
+/** Whole pages kept with a part: the last browsers that asked. */
+export const PAGES_PER_PART = 2
+
 interface Entry { stamp: string; value: { html: string }; bytes: number }
 
-/** What one entry weighs: its strings (two bytes a character in V8 at worst) and the entry itself. */
+/**
+ * What one entry weighs at most: its strings (two bytes a character in V8 at worst), its whole pages (UTF-8,
+ * at most two bytes a character, plus the layout) and the entry itself; charged when the entry is kept.
+ */
 function weigh(key: string, value: { html: string }): number {
-  return 2 * (key.length + value.html.length) + 512
+  const n = value.html.length
+  return 2 * (key.length + n) + PAGES_PER_PART * (2 * n + 16_384) + 512
 }
 
 export class PageCache {

@@ -3,11 +3,12 @@
 import fp from 'fastify-plugin'
 import view from '@fastify/view'
 import { Eta } from 'eta'
+import type { FastifyReply } from 'fastify'
 import { t, plural } from '../i18n/index.js'
 import { fmtDate, fmtDateTime } from '../lib/dates.js'
 import { menuFor } from './menu.js'
 import { viewsRoot } from '../lib/paths.js'
-import { PageCache } from '../lib/page-cache.js'
+import { PageCache, PAGES_PER_PART, type KeptPart } from '../lib/page-cache.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,8 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     page(template: string, data?: Record<string, unknown>): FastifyReply
-    /** A part made by renderPart, in the layout, with this request's CSRF token in its slots. */
-    pagePart(title: string, html: string): FastifyReply
+    /** A kept part in the layout, with this browser's CSRF token in its slots. */
+    pagePart(part: KeptPart): FastifyReply
     /** Redirect after a successful POST, with a message shown once on the next page. */
     flashRedirect(url: string, text: string, kind?: 'ok' | 'error'): FastifyReply
   }
@@ -38,27 +39,48 @@ export default fp<{ production: boolean; pageCacheBytes: number }>(
     app.decorate('renderPart', (template: string, data: Record<string, unknown>) =>
       eta.render(template, { ...helpers, csrf: CSRF_SLOT, errors: {}, input: {}, ...data }))
 
-    app.decorateReply('page', function (template: string, data: Record<string, unknown> = {}) {
-      const req = this.request
+    /** What every page's layout needs; takes the flash message out of the session, as it is shown once. */
+    function layoutContext(reply: FastifyReply, data: Record<string, unknown>) {
+      const req = reply.request
       const flash = req.session?.flash
       if (flash) delete req.session.flash
-      const ctx = {
+      return {
         ...helpers,
         user: req.user,
         menu: menuFor(req.user, req.url, req.unread),
-        csrf: this.generateCsrf(),
+        csrf: reply.generateCsrf(),
         flash,
         path: req.url.split('?')[0],
         errors: {},
         input: {},
         ...data,
       }
+    }
+
+    app.decorateReply('page', function (template: string, data: Record<string, unknown> = {}) {
+      const ctx = layoutContext(this, data)
       this.type('text/html; charset=utf-8')
       return this.view(template, ctx) as unknown as typeof this
     })
 
-    app.decorateReply('pagePart', function (title: string, html: string) {
-      return this.page('layouts/part', { title, html, slot: CSRF_SLOT })
+    // The whole page is kept with its part for the browser that asked, keyed by that browser's CSRF cookie (so
+    // the tokens in it are that browser's own), the address and the unread count in the menu; the part's data
+    // versions cover the rest of the layout (the user's name and roles). Not with a flash message to show.
+    app.decorateReply('pagePart', function (part: KeptPart) {
+      const req = this.request
+      this.type('text/html; charset=utf-8')
+      const cookie = req.cookies?.csrf
+      const browser = cookie && req.user && !req.session?.flash ? `${cookie} ${req.unread} ${req.url}` : null
+      const kept = browser ? part.pages?.get(browser) : undefined
+      if (kept) return this.send(kept)
+      const html = eta.render('layouts/part', layoutContext(this, { title: part.title, html: part.html, slot: CSRF_SLOT }))
+      const page = Buffer.from(html)
+      if (browser) {
+        part.pages ??= new Map()
+        if (part.pages.size >= PAGES_PER_PART) part.pages.delete(part.pages.keys().next().value!)
+        part.pages.set(browser, page)
+      }
+      return this.send(page)
     })
 
     app.decorateReply('flashRedirect', function (url: string, text: string, kind: 'ok' | 'error' = 'ok') {

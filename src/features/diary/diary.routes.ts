@@ -74,7 +74,7 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
       return ctx ? showWeek(req, reply, studentId) : reply
     }
     if (part.access === 'staff') await auditRead(db, req.actor, studentId!, { page: 'week', week: week.monday })
-    return reply.pagePart(part.title, part.html)
+    return reply.pagePart(part)
   }
 
   // The family's entry: their own diary or their first child's. Staff who read diaries get the list of their

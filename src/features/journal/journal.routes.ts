@@ -70,7 +70,7 @@ export default async function journalRoutes(app: FastifyInstance): Promise<void>
         }),
       }
     })
-    return reply.pagePart(part!.title, part!.html)
+    return reply.pagePart(part!)
   }
   app.get('/journal/class/:classId/:subjectId', { preHandler: staff }, async (req, reply) =>
     showPage(req, reply, { classId: idParam(req, 'classId'), groupId: null }, idParam(req, 'subjectId')))
