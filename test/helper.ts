@@ -96,8 +96,8 @@ export class Client {
     }
   }
 
-  async get(url: string) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } })
+  async get(url: string, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({ method: 'GET', url, headers: { ...headers, cookie: this.cookieHeader() } })
     this.keep(res)
     const m = /name="_csrf" value="([^"]+)"/.exec(res.body)
     if (m) this.csrfToken = m[1]

@@ -6,6 +6,7 @@ import t from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { buildTestApp, loginAs, type Client } from './helper.js'
@@ -15,6 +16,7 @@ import { loadCurrentUser } from '../src/features/auth/auth.queries.js'
 import { journalPage } from '../src/features/journal/journal.service.js'
 import { openDiary, weekPage } from '../src/features/diary/diary.service.js'
 import { PageCache } from '../src/lib/page-cache.js'
+import { keptEncoding } from '../src/plugins/view.js'
 import { mondayOf, nowIso } from '../src/lib/dates.js'
 import { addLesson, day, kindId, seedJournal, TODAY, type Seed } from './journal.seed.js'
 
@@ -218,7 +220,18 @@ t.test('R-D-1, R-ACC-5: the diary week is kept per viewer; a new mark shows at o
   const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html.slice(html.indexOf('<main')))?.[1]
   t.ok(token(first.body) && token(again.body))
   t.not(token(again.body), token(first.body), 'with a token of its own session in the form')
-  t.equal((await parent.get(url)).body, (await parent.get(url)).body, 'the same browser gets the same whole page, kept')
+  const plain = (await parent.get(url)).body
+  t.equal((await parent.get(url)).body, plain, 'the same browser gets the same whole page, kept')
+  for (const [accept, encoding, unpack] of [['gzip, deflate, br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]] as const) {
+    for (let i = 0; i < 2; i++) {
+      const packed = await parent.get(url, { 'accept-encoding': accept })
+      t.equal(packed.headers['content-encoding'], encoding, `${accept}: sent as ${encoding}`)
+      t.equal(unpack(packed.rawPayload).toString(), plain, 'the same page')
+    }
+  }
+  const identity = await parent.get(url, { 'accept-encoding': 'br;q=0, gzip;q=0' })
+  t.notOk(identity.headers['content-encoding'], 'q=0 refuses an encoding')
+  t.equal(identity.body, plain)
   t.notMatch(again.body, 'csrfslot', 'no slot left in the page')
   const ack = await parentAgain.post(`/diary/${me}/acknowledge`, { _csrf: token(again.body)!, week: mondayOf(TODAY) })
   t.equal(ack.statusCode, 303, 'the form of a kept page works')
@@ -256,11 +269,11 @@ t.test('R-NF-1: the cache keeps to its size, drops the least recently used, and 
   const { app, db } = await buildTestApp()
   t.teardown(() => app.close())
   const page = (n: number) => async () => ({ html: 'ж'.repeat(1000) + n })
-  const cache = new PageCache(db, 200_000)
+  const cache = new PageCache(db, 400_000)
   let built = 0
   const get = (key: string) => cache.through(key, async () => ['school'], async () => { built++; return page(built)() })
   for (const k of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) await get(k)
-  t.ok(cache.size.bytes <= 200_000, `within its size: ${cache.size.bytes} bytes in ${cache.size.entries} entries`)
+  t.ok(cache.size.bytes <= 400_000, `within its size: ${cache.size.bytes} bytes in ${cache.size.entries} entries`)
   t.ok(cache.size.entries >= 4)
   built = 0
   await get('j')
@@ -283,4 +296,12 @@ t.test('R-NF-1: the cache keeps to its size, drops the least recently used, and 
   const { app: app0 } = await buildTestApp({ pageCacheMb: 0 })
   t.teardown(() => app0.close())
   t.equal(app0.pageCache.size.entries, 0)
+})
+
+t.test('R-NF-1: the encoding of a kept page follows Accept-Encoding', async (t) => {
+  const cases: [string | undefined, 'br' | 'gzip' | null][] = [
+    [undefined, null], ['', null], ['identity', null], ['gzip', 'gzip'], ['gzip, deflate, br', 'br'], ['br;q=0, gzip', 'gzip'],
+    ['BR', 'br'], ['gzip;q=0.5, br;q=0.1', 'br'], ['gzip;q=0, br;q=0', null], ['deflate', null], ['*', null],
+  ]
+  for (const [header, want] of cases) t.equal(keptEncoding(header), want, JSON.stringify(header))
 })

@@ -18,7 +18,10 @@ const versionsOf = prepared((db, scopes: string) => db.selectFrom('data_versions
  * A kept part: its HTML (with a slot for the CSRF token) and the whole pages last sent with it, each for one
  * browser's CSRF cookie (filled by reply.pagePart in plugins/view.ts).
  */
-export interface KeptPart { html: string; title: string; pages?: Map<string, Buffer> }
+export interface KeptPart { html: string; title: string; pages?: Map<string, KeptPage> }
+
+/** A whole page as sent, and its compressed forms once a browser has asked for them. */
+export interface KeptPage { raw: Buffer; br?: Buffer; gzip?: Buffer }
 
 /** Whole pages kept with a part: the last browsers that asked. */
 export const PAGES_PER_PART = 2
@@ -31,7 +34,8 @@ interface Entry { stamp: string; value: { html: string }; bytes: number }
  */
 function weigh(key: string, value: { html: string }): number {
   const n = value.html.length
-  return 2 * (key.length + n) + PAGES_PER_PART * (2 * n + 16_384) + 512
+  // A page compresses to a tenth or less of itself; both forms are charged as a fifth.
+  return 2 * (key.length + n) + PAGES_PER_PART * Math.ceil(1.4 * (2 * n + 16_384)) + 512
 }
 
 export class PageCache {
