@@ -3,7 +3,7 @@ import t from 'tap'
 import argon2 from 'argon2'
 import { buildTestApp, makePerson, loginAs, Client, PASSWORD } from './helper.js'
 import { nowIso, addDays } from '../src/lib/dates.js'
-import { generateCode } from '../src/features/auth/auth.service.js'
+import { failedLoginMs, generateCode } from '../src/features/auth/auth.service.js'
 
 t.test('login through the form, then logout (R-ACC-4)', async (t) => {
   const { app, db } = await buildTestApp()
@@ -190,4 +190,25 @@ t.test('R-NF-2: passwords are hashed at 19 MiB; an older, heavier hash is replac
   // Many logins at once: all answered, none refused by the limit on hashing at once.
   const results = await Promise.all(Array.from({ length: 6 }, () => loginAs(app, 'old').then(() => true, () => false)))
   t.same(results, [true, true, true, true, true, true])
+})
+
+t.test('R-ACC-4: a refused login takes as long whether the login is unknown, disabled, or has an old or a new hash', async (t) => {
+  const { app, db } = await buildTestApp()
+  t.teardown(() => app.close())
+  await makePerson(db, { roles: ['teacher'], login: 'fresh' })
+  const old = await makePerson(db, { roles: ['teacher'], login: 'legacy' })
+  await db.updateTable('users').set({ password_hash: await argon2.hash(PASSWORD, { type: argon2.argon2id }) }).where('id', '=', old.userId!).execute()
+  const off = await makePerson(db, { roles: ['teacher'], login: 'off' })
+  await db.updateTable('users').set({ disabled_at: nowIso() }).where('id', '=', off.userId!).execute()
+  const floor = await failedLoginMs()
+  t.ok(floor > 0, `a refusal takes at least ${Math.round(floor)} ms`)
+  const c = new Client(app)
+  await c.get('/login')
+  for (const login of ['nobody-here', 'fresh', 'legacy', 'off']) {
+    const started = performance.now()
+    const res = await c.post('/login', { login, password: 'wrong-password' })
+    const took = performance.now() - started
+    t.equal(res.statusCode, 401, `${login} refused`)
+    t.ok(took >= floor, `${login}: ${Math.round(took)} ms, not less than ${Math.round(floor)} ms`)
+  }
 })

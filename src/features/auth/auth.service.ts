@@ -28,8 +28,33 @@ function verifyPassword(hash: string, password: string): Promise<boolean> {
   return hashing.run(() => argon2.verify(hash, password)).catch(() => false)
 }
 
-// Verified against when the login does not exist, so that timing does not reveal which logins exist.
+// Verified against when the login does not exist, so that the work done does not reveal which logins exist.
 let dummyHash: Promise<string> | null = null
+
+/** The settings hashes were made with before (the library's default): checking one takes the longest. */
+const LEGACY_OPTIONS = { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 4 } as const
+let slowestCheck: Promise<number> | null = null
+
+/**
+ * How long a failed login takes at least: a quarter more than checking a wrong password against a hash of the
+ * old settings (measured once, at the first failed login). Accounts keep their old hash until they next log in,
+ * so without this the time of a refusal would tell an old account from a new one or from no account at all.
+ */
+export function failedLoginMs(): Promise<number> {
+  slowestCheck ??= (async () => {
+    const legacy = await hashing.run(() => argon2.hash('not-a-real-password', LEGACY_OPTIONS))
+    const started = performance.now()
+    await verifyPassword(legacy, 'a-wrong-password')
+    return 1.25 * (performance.now() - started)
+  })()
+  return slowestCheck
+}
+
+async function refusedAfter<T>(started: number, result: T): Promise<T> {
+  const wait = (await failedLoginMs()) - (performance.now() - started)
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  return result
+}
 
 export type LoginResult =
   | { ok: true; userId: number }
@@ -40,15 +65,16 @@ export async function attemptLogin(
   db: DB, login: string, password: string, ip: string,
   policy: { threshold: number; lockoutMinutes: number }, now = new Date(),
 ): Promise<LoginResult> {
+  const started = performance.now()
   const user = await findUserByLogin(db, login)
   if (!user) {
     dummyHash ??= hashPassword('not-a-real-password')
     await verifyPassword(await dummyHash, password)
-    return { ok: false, reason: 'failed' }
+    return refusedAfter(started, { ok: false, reason: 'failed' })
   }
   const actor: Actor = { userId: user.id, personId: user.person_id, ip }
-  if (user.disabled_at) return { ok: false, reason: 'disabled' }
-  if (isLocked(user, now)) return { ok: false, reason: 'locked', until: user.locked_until! }
+  if (user.disabled_at) return refusedAfter(started, { ok: false, reason: 'disabled' })
+  if (isLocked(user, now)) return refusedAfter(started, { ok: false, reason: 'locked', until: user.locked_until! })
   const good = await verifyPassword(user.password_hash, password)
   if (!good) {
     const next = afterFailure(user, now, policy.threshold, policy.lockoutMinutes)
@@ -60,8 +86,8 @@ export async function attemptLogin(
         before: { failed_logins: user.failed_logins, locked_until: user.locked_until }, after: next,
       })
     })
-    if (next.locked_until && isLocked(next, now)) return { ok: false, reason: 'locked', until: next.locked_until }
-    return { ok: false, reason: 'failed' }
+    if (next.locked_until && isLocked(next, now)) return refusedAfter(started, { ok: false, reason: 'locked', until: next.locked_until })
+    return refusedAfter(started, { ok: false, reason: 'failed' })
   }
   const rehashed = argon2.needsRehash(user.password_hash, HASH_OPTIONS) ? await hashPassword(password) : null
   await db.transaction().execute(async (trx) => {
