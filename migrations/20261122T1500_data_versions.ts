@@ -25,7 +25,8 @@ const bump = (select: string) => `insert into data_versions (scope, v) ${select}
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create table data_versions (scope text primary key, v integer not null)`.execute(db)
   await sql`insert into data_versions (scope, v) values ('school', 0)`.execute(db)
-  const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db)).rows.map((r) => r.name)
+  // SQLite's own tables (sqlite_sequence, sqlite_stat1 after an ANALYZE) take no triggers.
+  const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite!_%' escape '!' order by name`.execute(db)).rows.map((r) => r.name)
   for (const table of tables) {
     if (UNVERSIONED.includes(table)) continue
     for (const [event, refs] of [['insert', ['NEW']], ['update', ['OLD', 'NEW']], ['delete', ['OLD']]] as const) {

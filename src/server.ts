@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
+    // A shutdown that hangs (a stuck PDF job, say) still ends.
+    setTimeout(() => { app.log.error('shutdown took more than 15 s; exiting'); process.exit(1) }, 15_000).unref()
     await stopMail()
     await stopBackups()
     await app.close()

@@ -8,6 +8,7 @@ import { t, plural } from '../i18n/index.js'
 import { fmtDate, fmtDateTime } from '../lib/dates.js'
 import { menuFor } from './menu.js'
 import { viewsRoot } from '../lib/paths.js'
+import { randomBytes } from 'node:crypto'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import { PageCache, PAGES_PER_PART, type KeptPage, type KeptPart } from '../lib/page-cache.js'
 
@@ -30,8 +31,8 @@ declare module 'fastify' {
 export const helpers = { t, plural, fmtDate, fmtDateTime }
 
 /** The encoding a browser accepts for a kept page: brotli (as @fastify/compress prefers), gzip, or none. */
-export function keptEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
-  if (!acceptEncoding) return null
+export function keptEncoding(acceptEncoding: string | undefined, noCompression = false): 'br' | 'gzip' | null {
+  if (!acceptEncoding || noCompression) return null
   const accepted = new Set<string>()
   for (const item of acceptEncoding.split(',')) {
     const [name, ...params] = item.trim().toLowerCase().split(';')
@@ -47,7 +48,8 @@ export function keptEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' 
  * the request (0.19 ms for a 20 KB journal page).
  */
 function sendKept(reply: FastifyReply, page: KeptPage): FastifyReply {
-  const encoding = page.raw.length >= 1024 ? keptEncoding(reply.request.headers['accept-encoding']) : null
+  const headers = reply.request.headers
+  const encoding = page.raw.length >= 1024 ? keptEncoding(headers['accept-encoding'], headers['x-no-compression'] !== undefined) : null
   reply.header('vary', 'accept-encoding')
   if (!encoding) return reply.send(page.raw)
   const body = encoding === 'br'
@@ -56,8 +58,11 @@ function sendKept(reply: FastifyReply, page: KeptPage): FastifyReply {
   return reply.header('content-encoding', encoding).send(body)
 }
 
-/** Stands for the CSRF token in a kept part; letters only, so escaping leaves it as it is. */
-const CSRF_SLOT = 'csrfslotQx7vZ2'
+/**
+ * Stands for the CSRF token in a kept part: letters and digits, so escaping leaves it as it is, and new for
+ * each start of the server, so no text typed into the journal can name it.
+ */
+const CSRF_SLOT = `csrfslot${randomBytes(12).toString('hex')}`
 
 export default fp<{ production: boolean; pageCacheBytes: number }>(
   async (app, opts) => {
@@ -102,12 +107,12 @@ export default fp<{ production: boolean; pageCacheBytes: number }>(
       const kept = browser ? part.pages?.get(browser) : undefined
       if (kept) return sendKept(this, kept)
       const html = eta.render('layouts/part', layoutContext(this, { title: part.title, html: part.html, slot: CSRF_SLOT }))
+      // Not to be kept (a flash message, no CSRF cookie yet): @fastify/compress compresses it as any page.
+      if (!browser) return this.send(html)
       const page = { raw: Buffer.from(html) }
-      if (browser) {
-        part.pages ??= new Map()
-        if (part.pages.size >= PAGES_PER_PART) part.pages.delete(part.pages.keys().next().value!)
-        part.pages.set(browser, page)
-      }
+      part.pages ??= new Map()
+      if (part.pages.size >= PAGES_PER_PART) part.pages.delete(part.pages.keys().next().value!)
+      part.pages.set(browser, page)
       return sendKept(this, page)
     })
 

@@ -305,7 +305,6 @@ export async function childrenOf(db: DB, parentId: number): Promise<number[]> {
   return rows.map((r) => r.student_id)
 }
 
-/** Records a staff member's read of a diary (R-ACC-5: who opened whose diary). */
 /**
  * The data versions a student's diary is built from: the school's and those of every class the student was
  * ever in or has a subgroup in, since a mark entered this week may be for a lesson of an earlier class.
@@ -317,6 +316,7 @@ const classesEver = prepared((db, studentId: number) => db.selectFrom('enrollmen
   .union(db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id').select('g.class_id as id')
     .where('m.student_id', '=', studentId).where('g.class_id', 'is not', null).$narrowType<{ id: number }>()))
 
+/** Records a staff member's read of a diary (R-ACC-5: who opened whose diary). */
 export async function auditRead(db: DB, actor: Actor, studentId: number, what: Record<string, string>): Promise<void> {
   await audit(db, actor, { action: 'diary.read', entity: 'person', entityId: studentId, after: what })
 }

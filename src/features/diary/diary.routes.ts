@@ -48,7 +48,7 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
 
   // The week is kept until a write touches one of the student's classes or the school (src/lib/page-cache.ts);
   // the viewer, the student, the week and today's date are the key. A staff read is audited every time.
-  async function showWeek(req: FastifyRequest, reply: FastifyReply, studentId: number | null): Promise<FastifyReply> {
+  async function showWeek(req: FastifyRequest, reply: FastifyReply, studentId: number | null, retried = false): Promise<FastifyReply> {
     const user = req.user!
     const day = today()
     const week = weekOf(field(req.query, 'week'), day)
@@ -71,7 +71,9 @@ export default async function diaryRoutes(app: FastifyInstance): Promise<void> {
     if (!part) {
       // Refused: the same answer as the other diary pages give (unless the data changed in between).
       const ctx = await open(req, reply, studentId)
-      return ctx ? showWeek(req, reply, studentId) : reply
+      if (ctx && !retried) return showWeek(req, reply, studentId, true)
+      if (ctx) forbidden(reply)
+      return reply
     }
     if (part.access === 'staff') await auditRead(db, req.actor, studentId!, { page: 'week', week: week.monday })
     return reply.pagePart(part)
