@@ -48,7 +48,7 @@ export class PageCache {
   constructor(private readonly db: DB, private readonly maxBytes: number) {}
 
   /** The current versions of the scopes, as one string. */
-  async stamp(db: DB, scopes: Scope[]): Promise<string> {
+  private async stamp(db: DB, scopes: Scope[]): Promise<string> {
     const rows = await versionsOf(db, JSON.stringify(scopes))
     const v = new Map(rows.map((r) => [r.scope, r.v]))
     return scopes.map((s) => `${s}=${v.get(s) ?? 0}`).join(' ')

@@ -1,5 +1,7 @@
 // Server-rendered pages: Eta templates with escaping on, and reply.page() which adds what every page needs
 // (the user, the menu, the CSRF token, the flash message, the catalogue and date helpers).
+import { randomBytes } from 'node:crypto'
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import fp from 'fastify-plugin'
 import view from '@fastify/view'
 import { Eta } from 'eta'
@@ -8,8 +10,6 @@ import { t, plural } from '../i18n/index.js'
 import { fmtDate, fmtDateTime } from '../lib/dates.js'
 import { menuFor } from './menu.js'
 import { viewsRoot } from '../lib/paths.js'
-import { randomBytes } from 'node:crypto'
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import { PageCache, PAGES_PER_PART, type KeptPage, type KeptPart } from '../lib/page-cache.js'
 
 declare module 'fastify' {
