@@ -114,12 +114,21 @@ function pieceOf(bounds: string[]): RawBuilder<number> {
  */
 export interface ForecastScope { studentIds: number[]; classIds: number[]; groupIds: number[]; subjectIds: number[] }
 
-function lessonsOf(scope: ForecastScope) {
-  return (eb: ExpressionBuilder<Database & { l: Database['lessons'] }, 'l'>) => eb.or([
-    ...(scope.classIds.length ? [eb('l.class_id', 'in', scope.classIds)] : []),
-    ...(scope.groupIds.length ? [eb('l.group_id', 'in', scope.groupIds)] : []),
+function countedLessons(yearId: number, bounds: string[], scope: ForecastScope) {
+  return (eb: ExpressionBuilder<Database & { l: Database['lessons'] }, 'l'>) => eb.and([
+    eb('l.year_id', '=', yearId), eb('l.status', '=', 'scheduled'), eb('l.extracurricular', '=', 0),
+    eb('l.date', '>=', bounds[0]), eb('l.date', '<', bounds[bounds.length - 1]),
+    eb.or([
+      ...(scope.classIds.length ? [eb('l.class_id', 'in', scope.classIds)] : []),
+      ...(scope.groupIds.length ? [eb('l.group_id', 'in', scope.groupIds)] : []),
+    ]),
+    eb('l.subject_id', 'in', scope.subjectIds),
   ])
 }
+
+/** A forecast over no period, no students or no classes reads nothing. */
+const readsNothing = (bounds: string[], scope: ForecastScope) =>
+  bounds.length < 2 || !scope.studentIds.length || !(scope.classIds.length + scope.groupIds.length)
 
 export interface SumRow { studentId: number; subjectId: number; piece: number; sum: number; weight: number }
 
@@ -129,16 +138,14 @@ export interface SumRow { studentId: number; subjectId: number; piece: number; s
  * as on the finals page). One grouped query over the marks.
  */
 export async function markSums(db: DB, yearId: number, bounds: string[], scope: ForecastScope): Promise<SumRow[]> {
-  if (bounds.length < 2 || !scope.studentIds.length || !(scope.classIds.length + scope.groupIds.length)) return []
+  if (readsNothing(bounds, scope)) return []
   return db.selectFrom('lessons as l').innerJoin('marks as m', 'm.lesson_id', 'l.id')
     .leftJoin('lesson_columns as lc', (j) => j.onRef('lc.lesson_id', '=', 'm.lesson_id').onRef('lc.column_no', '=', 'm.column_no'))
     .leftJoin('work_kinds as wk', 'wk.id', 'lc.work_kind_id')
     .select(['m.student_id as studentId', 'l.subject_id as subjectId', pieceOf(bounds).as('piece'),
       sql<number>`sum(coalesce(wk.weight, 1) * (cast(substr(m.value, 1, 1) as integer) + case when length(m.value) = 3 then cast(substr(m.value, 3, 1) as integer) else 0 end))`.as('sum'),
       sql<number>`sum(coalesce(wk.weight, 1) * case when length(m.value) = 3 then 2 else 1 end)`.as('weight')])
-    .where('l.year_id', '=', yearId).where('l.status', '=', 'scheduled').where('l.extracurricular', '=', 0)
-    .where('l.date', '>=', bounds[0]).where('l.date', '<', bounds[bounds.length - 1])
-    .where(lessonsOf(scope)).where('l.subject_id', 'in', scope.subjectIds)
+    .where(countedLessons(yearId, bounds, scope))
     .where(sql<number>`+m.student_id`, 'in', scope.studentIds)
     .groupBy(['m.student_id', 'l.subject_id', sql`piece`])
     .execute()
@@ -148,12 +155,10 @@ export interface AbsenceCountRow { studentId: number; subjectId: number; piece: 
 
 /** Per student × subject × piece: the absences in the lessons that count. */
 export async function absenceCounts(db: DB, yearId: number, bounds: string[], scope: ForecastScope): Promise<AbsenceCountRow[]> {
-  if (bounds.length < 2 || !scope.studentIds.length || !(scope.classIds.length + scope.groupIds.length)) return []
+  if (readsNothing(bounds, scope)) return []
   return db.selectFrom('lessons as l').innerJoin('absences as a', 'a.lesson_id', 'l.id')
     .select(['a.student_id as studentId', 'l.subject_id as subjectId', pieceOf(bounds).as('piece'), (eb) => eb.fn.countAll<number>().as('n')])
-    .where('l.year_id', '=', yearId).where('l.status', '=', 'scheduled').where('l.extracurricular', '=', 0)
-    .where('l.date', '>=', bounds[0]).where('l.date', '<', bounds[bounds.length - 1])
-    .where(lessonsOf(scope)).where('l.subject_id', 'in', scope.subjectIds)
+    .where(countedLessons(yearId, bounds, scope))
     .where(sql<number>`+a.student_id`, 'in', scope.studentIds)
     .groupBy(['a.student_id', 'l.subject_id', sql`piece`])
     .execute()
